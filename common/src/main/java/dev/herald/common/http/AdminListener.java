@@ -1,0 +1,58 @@
+package dev.herald.common.http;
+
+import dev.herald.common.config.HttpSettings;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.undertow.Handlers;
+import io.undertow.Undertow;
+import io.undertow.server.RoutingHandler;
+import java.net.InetSocketAddress;
+import java.util.function.BooleanSupplier;
+
+/**
+ * The admin listener: {@code /metrics}, {@code /health/live}, {@code /health/ready}, plus whatever a
+ * service adds. Kept on its own port so the public port exposes no internals.
+ */
+public final class AdminListener implements AutoCloseable {
+    private final Undertow server;
+
+    private AdminListener(Undertow server) {
+        this.server = server;
+    }
+
+    /** Starts the listener, or returns {@code null} when {@code herald.admin.port} is -1. */
+    public static AdminListener start(HttpSettings http, PrometheusMeterRegistry registry,
+                                      BooleanSupplier live, BooleanSupplier ready, RoutingHandler extra) {
+        if (http.adminPort() < 0) {
+            return null;
+        }
+        RoutingHandler routes = Handlers.routing()
+                .get("/metrics", new MetricsHandler(registry))
+                .get("/health/live", new HealthHandler(live))
+                .get("/health/ready", new HealthHandler(ready))
+                .addAll(extra)
+                .setFallbackHandler(Routes.NOT_FOUND)
+                .setInvalidMethodHandler(Routes.METHOD_NOT_ALLOWED);
+        Undertow server = Undertow.builder()
+                .addHttpListener(http.adminPort(), http.adminHost())
+                .setIoThreads(1)
+                .setWorkerThreads(2)
+                .setHandler(routes)
+                .build();
+        server.start();
+        return new AdminListener(server);
+    }
+
+    public int port() {
+        return ((InetSocketAddress) server.getListenerInfo().get(0).getAddress()).getPort();
+    }
+
+    @Override
+    public void close() {
+        server.stop();
+    }
+
+    /** An empty route set, for services that add nothing. */
+    public static RoutingHandler noExtraRoutes() {
+        return Handlers.routing();
+    }
+}

@@ -1,0 +1,2 @@
+/** Redis key layout, connections and the publish script. */
+package dev.herald.common.redis;

@@ -1,0 +1,2 @@
+/** The {@code text/event-stream} wire format. */
+package dev.herald.common.sse;

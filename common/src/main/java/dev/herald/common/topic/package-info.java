@@ -1,0 +1,2 @@
+/** Topic names and their mapping to partitions. */
+package dev.herald.common.topic;

@@ -1,0 +1,124 @@
+package dev.herald.gateway;
+
+import dev.herald.common.http.AdminListener;
+import dev.herald.common.http.HealthHandler;
+import dev.herald.common.http.Metrics;
+import dev.herald.common.http.Routes;
+import dev.herald.common.redis.RedisConnector;
+import dev.herald.gateway.connection.CloseReason;
+import dev.herald.gateway.connection.ConnectionLimits;
+import dev.herald.gateway.connection.IoLoops;
+import dev.herald.gateway.connection.StreamOpener;
+import dev.herald.gateway.dispatch.Dispatcher;
+import dev.herald.gateway.http.StreamHandler;
+import dev.herald.gateway.metrics.GatewayMetrics;
+import dev.herald.gateway.read.FeedTailer;
+import dev.herald.gateway.read.HistoryReader;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.undertow.Handlers;
+import io.undertow.Undertow;
+import io.undertow.UndertowOptions;
+import io.undertow.server.RoutingHandler;
+import java.net.InetSocketAddress;
+import java.util.stream.IntStream;
+import org.xnio.Options;
+
+/**
+ * The gateway service: tails the partition feeds, keeps the local SSE streams and writes events to them.
+ * It keeps no state that another gateway needs: a client may resume on any gateway.
+ */
+public final class Gateway implements AutoCloseable {
+    private final RedisConnector redis;
+    private final StatefulRedisConnection<String, String> commands;
+    private final StatefulRedisConnection<String, String> tailerConnection;
+    private final FeedTailer tailer;
+    private final Thread tailerThread;
+    private final IoLoops loops = new IoLoops();
+    private final PrometheusMeterRegistry registry;
+    private final GatewayMetrics metrics;
+    private final Undertow server;
+    private final AdminListener admin;
+
+    private Gateway(GatewaySettings settings) {
+        this.redis = new RedisConnector(settings.redis());
+        this.commands = redis.connect();
+        this.tailerConnection = redis.connectForBlockingReads(settings.tailerBlock());
+        this.registry = Metrics.newRegistry("gateway");
+        this.metrics = new GatewayMetrics(registry);
+        int partitions = settings.redis().partitions().count();
+        Dispatcher dispatcher = new Dispatcher(partitions);
+        this.tailer = new FeedTailer(tailerConnection, settings.redis().keys(), IntStream.range(0, partitions).toArray(),
+                dispatcher, metrics, settings.tailerBlock(), settings.tailerCount());
+        this.tailerThread = new Thread(tailer, "herald-tailer");
+        tailerThread.setDaemon(true);
+        tailerThread.start();
+
+        HistoryReader history = new HistoryReader(commands.async(), settings.redis().keys(), settings.replayPageSize());
+        ConnectionLimits limits = new ConnectionLimits(settings.maxPendingBytes(), settings.maxUnwritable().toNanos(),
+                settings.heartbeatInterval().toNanos());
+        StreamOpener opener = new StreamOpener(settings.redis().partitions(), dispatcher, history, limits, metrics, loops);
+        RoutingHandler routes = Handlers.routing()
+                .get("/v1/stream", new StreamHandler(opener, partitions, settings.maxTopics(), settings.retry().toMillis()))
+                .get("/health", new HealthHandler(this::isReady))
+                .setFallbackHandler(Routes.NOT_FOUND)
+                .setInvalidMethodHandler(Routes.METHOD_NOT_ALLOWED);
+        Undertow.Builder builder = Undertow.builder()
+                .addHttpListener(settings.http().port(), settings.http().host())
+                .setIoThreads(settings.http().ioThreads())
+                .setWorkerThreads(2) // nothing blocking runs on workers
+                .setSocketOption(Options.TCP_NODELAY, true)
+                .setServerOption(UndertowOptions.ALWAYS_SET_KEEP_ALIVE, false)
+                .setHandler(routes);
+        if (settings.sendBufferBytes() > 0) {
+            builder.setSocketOption(Options.SEND_BUFFER, settings.sendBufferBytes());
+        }
+        this.server = builder.build();
+        server.start();
+        this.admin = AdminListener.start(settings.http(), registry, () -> true, this::isReady, AdminListener.noExtraRoutes());
+    }
+
+    /** Connects to Redis, starts tailing and listening. */
+    public static Gateway start(GatewaySettings settings) {
+        return new Gateway(settings);
+    }
+
+    /** Ready once the tailer knows where every feed stands and Redis is connected. */
+    public boolean isReady() {
+        return tailer.isStarted() && tailerConnection.isOpen() && commands.isOpen();
+    }
+
+    public int port() {
+        return ((InetSocketAddress) server.getListenerInfo().get(0).getAddress()).getPort();
+    }
+
+    public int adminPort() {
+        return admin == null ? -1 : admin.port();
+    }
+
+    public GatewayMetrics metrics() {
+        return metrics;
+    }
+
+    public PrometheusMeterRegistry registry() {
+        return registry;
+    }
+
+    @Override
+    public void close() {
+        tailer.stop();
+        loops.closeAll(CloseReason.SHUTDOWN);
+        if (admin != null) {
+            admin.close();
+        }
+        server.stop();
+        try {
+            tailerThread.join(5000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        tailerConnection.close();
+        commands.close();
+        redis.close();
+    }
+}

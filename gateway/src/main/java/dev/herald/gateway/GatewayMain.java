@@ -1,0 +1,29 @@
+package dev.herald.gateway;
+
+import dev.herald.common.config.ConfigLoader;
+import dev.herald.common.config.ConfigLoader.BadConfigException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Entry point of {@code gateway.jar}. */
+public final class GatewayMain {
+    private static final Logger LOG = LoggerFactory.getLogger(GatewayMain.class);
+
+    private GatewayMain() {
+    }
+
+    public static void main(String[] args) {
+        GatewaySettings settings;
+        try {
+            settings = GatewaySettings.from(ConfigLoader.load());
+        } catch (BadConfigException e) {
+            System.err.println("herald gateway: bad configuration: " + e.getMessage());
+            System.exit(2);
+            return;
+        }
+        Gateway gateway = Gateway.start(settings);
+        LOG.info("gateway listening on {}:{} (admin port {}), redis {}, {} partitions", settings.http().host(), gateway.port(),
+                gateway.adminPort(), settings.redis().uri().toString(), settings.redis().partitions().count());
+        Runtime.getRuntime().addShutdownHook(new Thread(gateway::close, "gateway-shutdown"));
+    }
+}

@@ -1,0 +1,34 @@
+package dev.herald.gateway.connection;
+
+import java.util.Locale;
+
+/** Why a stream ended; the metric tag is the lower-case name. */
+public enum CloseReason {
+    /** Shed: queuing the next frame would pass the pending-bytes bound. */
+    PENDING_BYTES(true),
+    /** Shed: the socket accepted nothing for longer than allowed. */
+    UNWRITABLE(true),
+    /** The client went away (seen as a closed connection). */
+    CLIENT_CLOSED(false),
+    /** Writing to the socket failed. */
+    WRITE_ERROR(false),
+    /** History could not be read from Redis during a resume; the client resumes again. */
+    REPLAY_FAILED(false),
+    /** The gateway is stopping. */
+    SHUTDOWN(false);
+
+    private final boolean shed;
+
+    CloseReason(boolean shed) {
+        this.shed = shed;
+    }
+
+    /** True for the reasons that shed a slow client. */
+    public boolean isShed() {
+        return shed;
+    }
+
+    public String tag() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+}

@@ -1,0 +1,16 @@
+package dev.herald.gateway.connection;
+
+/**
+ * The per-connection bounds of the write path.
+ *
+ * @param maxPendingBytes       queued bytes beyond which the connection is shed; replay and held live
+ *                              events obey it too
+ * @param maxUnwritableNanos    how long the socket may accept nothing before the connection is shed
+ * @param heartbeatIntervalNanos idle time before a comment frame is sent
+ */
+public record ConnectionLimits(long maxPendingBytes, long maxUnwritableNanos, long heartbeatIntervalNanos) {
+    /** Replay emits more only while less than this is queued, so live frames are never starved. */
+    long replayHighWater() {
+        return maxPendingBytes / 2;
+    }
+}

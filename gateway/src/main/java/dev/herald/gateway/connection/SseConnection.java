@@ -1,0 +1,279 @@
+package dev.herald.gateway.connection;
+
+import dev.herald.common.event.Cursor;
+import dev.herald.common.event.StreamId;
+import dev.herald.common.sse.SseEncoder;
+import dev.herald.gateway.dispatch.Dispatcher;
+import dev.herald.gateway.dispatch.SharedFrame;
+import dev.herald.gateway.dispatch.Subscriber;
+import dev.herald.gateway.metrics.GatewayMetrics;
+import dev.herald.gateway.read.HistoryReader;
+import io.undertow.server.HttpServerExchange;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.Executor;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.xnio.IoUtils;
+import org.xnio.channels.StreamSinkChannel;
+
+/**
+ * One SSE stream: its queue of shared frames, its position in each partition it reads, and its writer.
+ * Everything here runs on the connection's IO thread: frames are queued by {@link #offer} (live) or by
+ * a {@link PartitionReplay}, written by gathering writes until the socket accepts no more, and the rest
+ * is left to the write listener. Nothing blocks. Past the pending-bytes bound, or unwritable for too
+ * long, the connection is shed; its client resumes from its last event ID.
+ */
+public final class SseConnection implements Subscriber {
+    private static final Logger LOG = LoggerFactory.getLogger(SseConnection.class);
+    private static final ByteBuffer HEARTBEAT = SseEncoder.toSharedBuffer(SseEncoder.comment("heartbeat"));
+
+    private final HttpServerExchange exchange;
+    private final StreamSinkChannel channel;
+    private final IoLoop loop;
+    private final Dispatcher dispatcher;
+    private final HistoryReader history;
+    private final ConnectionLimits limits;
+    private final GatewayMetrics metrics;
+    private final Map<Integer, PartitionState> partitions;
+    private final boolean multiPartition;
+    private final FrameQueue queue = new FrameQueue();
+    private final FrameQueue.Delivered onDelivered = this::delivered;
+    private long writeNowMicros;
+    private int deliveredInWrite;
+    private boolean dirty;
+    private boolean writesResumed;
+    private boolean closed;
+    private long unwritableSinceNanos;
+    private long lastWriteNanos;
+
+    SseConnection(HttpServerExchange exchange, StreamSinkChannel channel, IoLoop loop, Dispatcher dispatcher,
+                  HistoryReader history, ConnectionLimits limits, GatewayMetrics metrics, Map<Integer, PartitionState> partitions) {
+        this.exchange = exchange;
+        this.channel = channel;
+        this.loop = loop;
+        this.dispatcher = dispatcher;
+        this.history = history;
+        this.limits = limits;
+        this.metrics = metrics;
+        this.partitions = partitions;
+        this.multiPartition = partitions.size() > 1;
+    }
+
+    /**
+     * Opens the stream: flushes the headers with {@code opening}, registers for live events and starts a
+     * replay for each partition whose resume point is behind what is live.
+     */
+    void open(String opening, Cursor resumeFrom) {
+        metrics.opened();
+        loop.add(this);
+        exchange.getConnection().addCloseListener(c -> close(CloseReason.CLIENT_CLOSED));
+        channel.getWriteSetter().set(ch -> writeQueued());
+        enqueue(ByteBuffer.wrap(opening.getBytes(StandardCharsets.UTF_8)), 0);
+        for (PartitionState p : partitions.values()) {
+            StreamId live = dispatcher.register(this, p.partition(), p.topics());
+            StreamId resume = resumeFrom == null ? null : resumeFrom.position(p.partition());
+            if (resume != null && live.isAfter(resume)) {
+                p.startReplay(resume, new PartitionReplay(this, p, history, dispatcher, resume, live));
+                metrics.replayStarted();
+            } else {
+                p.goLive(resume != null ? resume : live);
+            }
+        }
+        writeQueued();
+        for (PartitionState p : partitions.values()) {
+            if (!closed && p.replay() != null) {
+                p.replay().start();
+            }
+        }
+    }
+
+    @Override
+    public Executor ioThread() {
+        return loop.thread();
+    }
+
+    @Override
+    public boolean offer(SharedFrame frame) {
+        if (closed) {
+            return false;
+        }
+        PartitionState p = partitions.get(frame.partition());
+        if (p.replay() != null) {
+            p.hold(frame, limits.maxPendingBytes());
+            return false;
+        }
+        return enqueueEvent(p, frame);
+    }
+
+    @Override
+    public void flush() {
+        dirty = false;
+        if (!closed && !writesResumed) {
+            writeQueued();
+        }
+    }
+
+    /** Queues an event frame if it is after the partition's position; returns true if the connection became dirty. */
+    boolean enqueueEvent(PartitionState p, SharedFrame frame) {
+        if (!frame.id().isAfter(p.position())) {
+            return false; // already sent (replay and live overlap at the handoff)
+        }
+        p.advanceTo(frame.id());
+        if (multiPartition) {
+            StringBuilder prefix = new StringBuilder(24 * partitions.size()).append("id: ");
+            positions().encodeExcept(frame.partition(), prefix);
+            if (!fits(prefix.length() + frame.size())) {
+                return false;
+            }
+            queue.add(ByteBuffer.wrap(prefix.toString().getBytes(StandardCharsets.US_ASCII)), 0);
+            queue.add(frame.viewAfterIdField(), frame.publishedMicros());
+        } else {
+            if (!fits(frame.size())) {
+                return false;
+            }
+            queue.add(frame.view(), frame.publishedMicros());
+        }
+        metrics.pendingAfterEnqueue(queue.pendingBytes());
+        boolean becameDirty = !dirty;
+        dirty = true;
+        return becameDirty;
+    }
+
+    /** Queues a frame that is not an event (opening, heartbeat, reset notice). */
+    void enqueue(ByteBuffer bytes, long publishedMicros) {
+        if (fits(bytes.remaining())) {
+            queue.add(bytes, publishedMicros);
+        }
+    }
+
+    /** True if {@code bytes} more may be queued; otherwise sheds the connection. */
+    private boolean fits(long bytes) {
+        long pending = queue.pendingBytes();
+        if (pending > 0 && pending + bytes > limits.maxPendingBytes()) {
+            close(CloseReason.PENDING_BYTES);
+            return false;
+        }
+        return true;
+    }
+
+    /** True while replay may queue more without crowding out live frames. */
+    boolean hasRoomForReplay() {
+        return !closed && queue.pendingBytes() < limits.replayHighWater();
+    }
+
+    boolean isClosed() {
+        return closed;
+    }
+
+    IoLoop loop() {
+        return loop;
+    }
+
+    GatewayMetrics metrics() {
+        return metrics;
+    }
+
+    /** Writes queued frames until done or until the socket accepts no more (then the listener resumes). */
+    void writeQueued() {
+        if (closed) {
+            return;
+        }
+        try {
+            writeNowMicros = GatewayMetrics.nowMicros();
+            deliveredInWrite = 0;
+            boolean drained = queue.writeTo(channel, onDelivered);
+            if (deliveredInWrite > 0) {
+                metrics.delivered(deliveredInWrite);
+            }
+            if (!drained || !channel.flush()) {
+                becomeUnwritable();
+                return;
+            }
+            becomeWritable();
+        } catch (IOException e) {
+            LOG.debug("write failed for {}: {}", exchange.getSourceAddress(), e.toString());
+            close(CloseReason.WRITE_ERROR);
+            return;
+        }
+        for (PartitionState p : partitions.values()) {
+            if (p.replay() != null && !closed) {
+                p.replay().pump();
+            }
+        }
+    }
+
+    private void delivered(long publishedMicros) {
+        if (publishedMicros > 0) {
+            deliveredInWrite++;
+            metrics.latencyMicros(writeNowMicros - publishedMicros);
+        }
+    }
+
+    private void becomeUnwritable() {
+        if (unwritableSinceNanos == 0) {
+            unwritableSinceNanos = System.nanoTime();
+        }
+        if (!writesResumed) {
+            writesResumed = true;
+            channel.resumeWrites();
+        }
+    }
+
+    private void becomeWritable() {
+        long now = System.nanoTime();
+        lastWriteNanos = now;
+        if (writesResumed) {
+            writesResumed = false;
+            channel.suspendWrites();
+        }
+        if (unwritableSinceNanos != 0) {
+            metrics.unwritableFor(now - unwritableSinceNanos);
+            unwritableSinceNanos = 0;
+        }
+    }
+
+    /** Called by the IO thread's timer: sheds a connection stuck unwritable, heartbeats an idle one. */
+    void tick(long nowNanos) {
+        if (closed) {
+            return;
+        }
+        metrics.pendingSample(queue.pendingBytes());
+        if (unwritableSinceNanos != 0 && nowNanos - unwritableSinceNanos > limits.maxUnwritableNanos()) {
+            close(CloseReason.UNWRITABLE);
+        } else if (queue.isEmpty() && nowNanos - lastWriteNanos >= limits.heartbeatIntervalNanos()) {
+            metrics.heartbeat();
+            enqueue(HEARTBEAT.duplicate(), 0);
+            writeQueued();
+        }
+    }
+
+    /** The cursor this connection's next event ID reports. */
+    Cursor positions() {
+        Map<Integer, StreamId> map = new HashMap<>();
+        partitions.values().forEach(p -> map.put(p.partition(), p.position()));
+        return Cursor.of(map);
+    }
+
+    /** Ends the stream at once and releases everything it holds. Idempotent. */
+    public void close(CloseReason reason) {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        queue.clear();
+        for (PartitionState p : partitions.values()) {
+            dispatcher.unregister(this, p.partition(), p.topics());
+            p.release();
+        }
+        loop.remove(this);
+        metrics.closed(reason);
+        if (reason.isShed()) {
+            LOG.info("shed {} ({}): queued {} bytes or unwritable too long", exchange.getSourceAddress(), reason.tag(), limits.maxPendingBytes());
+        }
+        IoUtils.safeClose(exchange.getConnection());
+    }
+}

@@ -1,0 +1,90 @@
+package dev.herald.gateway.http;
+
+import dev.herald.common.event.Cursor;
+import dev.herald.common.http.JsonResponses;
+import dev.herald.common.sse.SseEncoder;
+import dev.herald.common.topic.Topic;
+import dev.herald.gateway.connection.StreamOpener;
+import io.undertow.server.HttpHandler;
+import io.undertow.server.HttpServerExchange;
+import io.undertow.util.Headers;
+import io.undertow.util.HttpString;
+import io.undertow.util.SameThreadExecutor;
+import java.util.Deque;
+import java.util.LinkedHashSet;
+import java.util.Set;
+
+/**
+ * {@code GET /v1/stream?topic=a&topic=b}: validates the topics and the resume point ({@code Last-Event-ID}
+ * header, else {@code lastEventId} query parameter), answers bad requests with a JSON 400 before anything
+ * is streamed, then opens the event stream.
+ */
+public final class StreamHandler implements HttpHandler {
+    private static final HttpString LAST_EVENT_ID = new HttpString("Last-Event-ID");
+    private static final HttpString X_ACCEL_BUFFERING = new HttpString("X-Accel-Buffering");
+
+    private final StreamOpener opener;
+    private final int partitionCount;
+    private final int maxTopics;
+    private final String opening;
+
+    public StreamHandler(StreamOpener opener, int partitionCount, int maxTopics, long retryMillis) {
+        this.opener = opener;
+        this.partitionCount = partitionCount;
+        this.maxTopics = maxTopics;
+        // A comment and a retry hint: written at once so the headers leave and EventSource.onopen fires.
+        this.opening = SseEncoder.comment("herald") + SseEncoder.retry(retryMillis);
+    }
+
+    @Override
+    public void handleRequest(HttpServerExchange exchange) {
+        Deque<String> names = exchange.getQueryParameters().get("topic");
+        if (names == null || names.isEmpty()) {
+            JsonResponses.error(exchange, 400, "missing_topic", "at least one 'topic' query parameter is required");
+            return;
+        }
+        Set<Topic> topics = new LinkedHashSet<>();
+        for (String name : names) {
+            String problem = Topic.problemWith(name);
+            if (problem != null) {
+                JsonResponses.error(exchange, 400, "invalid_topic", problem);
+                return;
+            }
+            topics.add(Topic.of(name));
+        }
+        if (topics.size() > maxTopics) {
+            JsonResponses.error(exchange, 400, "too_many_topics", "a stream may subscribe to at most " + maxTopics + " topics");
+            return;
+        }
+        Cursor resumeFrom;
+        try {
+            resumeFrom = resumePoint(exchange);
+        } catch (IllegalArgumentException e) {
+            JsonResponses.error(exchange, 400, "invalid_last_event_id", "Last-Event-ID is malformed: " + e.getMessage());
+            return;
+        }
+        exchange.setStatusCode(200);
+        // Close-delimited body, not chunked: Undertow's chunked conduit writes one buffer per call, which
+        // would undo the gathering writes. An SSE stream only ever ends by closing anyway.
+        exchange.setPersistent(false);
+        exchange.getResponseHeaders()
+                .put(Headers.CONTENT_TYPE, "text/event-stream; charset=utf-8")
+                .put(Headers.CACHE_CONTROL, "no-cache")
+                .put(X_ACCEL_BUFFERING, "no");
+        // Dispatching keeps the exchange open after this handler returns; the stream runs on this IO thread.
+        exchange.dispatch(SameThreadExecutor.INSTANCE, () -> opener.open(exchange, topics, resumeFrom, opening));
+    }
+
+    private Cursor resumePoint(HttpServerExchange exchange) {
+        String header = exchange.getRequestHeaders().getFirst(LAST_EVENT_ID);
+        if (header == null) {
+            Deque<String> param = exchange.getQueryParameters().get("lastEventId");
+            header = param == null ? null : param.getFirst();
+        }
+        // An empty id is what a client that never saw an event has: start from now.
+        if (header == null || header.isBlank()) {
+            return null;
+        }
+        return Cursor.parse(header.strip(), partitionCount);
+    }
+}

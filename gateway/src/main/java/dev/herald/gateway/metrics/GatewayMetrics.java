@@ -1,0 +1,141 @@
+package dev.herald.gateway.metrics;
+
+import dev.herald.gateway.connection.CloseReason;
+import dev.herald.gateway.read.FeedTailer;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The gateway's own meters. Recorded from IO threads and tailers, so every meter here is safe for
+ * concurrent use; the hot ones (delivered, latency) cost an adder increment each.
+ */
+public final class GatewayMetrics implements FeedTailer.TailerMetrics {
+    private final AtomicInteger open = new AtomicInteger();
+    private final AtomicLong maxPendingBytes = new AtomicLong();
+    private final AtomicLong tailerLagMicros = new AtomicLong();
+    private final Counter delivered;
+    private final Timer latency;
+    private final DistributionSummary pending;
+    private final Map<CloseReason, Counter> closes = new EnumMap<>(CloseReason.class);
+    private final Timer unwritable;
+    private final Counter heartbeats;
+    private final Counter replays;
+    private final Counter replayed;
+    private final Counter resets;
+    private final Counter tailed;
+    private final Counter tailerFailures;
+
+    public GatewayMetrics(MeterRegistry registry) {
+        Gauge.builder("herald.gateway.connections", open, AtomicInteger::get).description("open SSE streams").register(registry);
+        Gauge.builder("herald.gateway.pending.bytes.max", maxPendingBytes, AtomicLong::get).baseUnit("bytes")
+                .description("most bytes any one connection has had queued since start").register(registry);
+        Gauge.builder("herald.gateway.tailer.lag", tailerLagMicros, v -> v.get() / 1e6).baseUnit("seconds")
+                .description("age of the newest event when the tailer dispatched it").register(registry);
+        delivered = Counter.builder("herald.gateway.events.delivered").description("event frames fully written to sockets").register(registry);
+        latency = Timer.builder("herald.gateway.delivery.latency").description("publish (Redis time) to frame fully written to the socket")
+                .publishPercentileHistogram().publishPercentiles(0.5, 0.99).minimumExpectedValue(Duration.ofNanos(100_000))
+                .maximumExpectedValue(Duration.ofSeconds(30)).register(registry);
+        pending = DistributionSummary.builder("herald.gateway.pending.bytes").baseUnit("bytes")
+                .description("bytes queued per connection, sampled by the IO-thread timer").publishPercentileHistogram().register(registry);
+        for (CloseReason reason : CloseReason.values()) {
+            closes.put(reason, Counter.builder(reason.isShed() ? "herald.gateway.sheds" : "herald.gateway.closes")
+                    .tag("reason", reason.tag()).description("streams ended, by reason").register(registry));
+        }
+        unwritable = Timer.builder("herald.gateway.unwritable").description("time connections spent unable to write").register(registry);
+        heartbeats = Counter.builder("herald.gateway.heartbeats").register(registry);
+        replays = Counter.builder("herald.gateway.replays").description("resumes that read history").register(registry);
+        replayed = Counter.builder("herald.gateway.replayed.events").description("events sent from history").register(registry);
+        resets = Counter.builder("herald.gateway.resets").description("herald.reset events sent for trimmed history").register(registry);
+        tailed = Counter.builder("herald.gateway.tailer.events").description("events read from partition feeds").register(registry);
+        tailerFailures = Counter.builder("herald.gateway.tailer.failures").description("failed feed reads (each retried)").register(registry);
+    }
+
+    public void opened() {
+        open.incrementAndGet();
+    }
+
+    public void closed(CloseReason reason) {
+        open.decrementAndGet();
+        closes.get(reason).increment();
+    }
+
+    public int openConnections() {
+        return open.get();
+    }
+
+    public long maxPendingBytes() {
+        return maxPendingBytes.get();
+    }
+
+    public double closes(CloseReason reason) {
+        return closes.get(reason).count();
+    }
+
+    /** Notes a connection's queue size after an enqueue; cheap unless it sets a new maximum. */
+    public void pendingAfterEnqueue(long bytes) {
+        long max = maxPendingBytes.get();
+        while (bytes > max && !maxPendingBytes.compareAndSet(max, bytes)) {
+            max = maxPendingBytes.get();
+        }
+    }
+
+    public void pendingSample(long bytes) {
+        pending.record(bytes);
+    }
+
+    public void delivered(int frames) {
+        delivered.increment(frames);
+    }
+
+    public void latencyMicros(long micros) {
+        latency.record(Math.max(0, micros), TimeUnit.MICROSECONDS);
+    }
+
+    public void unwritableFor(long nanos) {
+        unwritable.record(nanos, TimeUnit.NANOSECONDS);
+    }
+
+    public void heartbeat() {
+        heartbeats.increment();
+    }
+
+    public void replayStarted() {
+        replays.increment();
+    }
+
+    public void replayed(int events) {
+        replayed.increment(events);
+    }
+
+    public void reset() {
+        resets.increment();
+    }
+
+    @Override
+    public void dispatched(int events, long lastPublishedMicros) {
+        tailed.increment(events);
+        if (lastPublishedMicros > 0) {
+            tailerLagMicros.set(Math.max(0, nowMicros() - lastPublishedMicros));
+        }
+    }
+
+    @Override
+    public void readFailed() {
+        tailerFailures.increment();
+    }
+
+    public static long nowMicros() {
+        Instant now = Instant.now();
+        return now.getEpochSecond() * 1_000_000L + now.getNano() / 1_000;
+    }
+}

@@ -1,0 +1,2 @@
+/** The gateway's Micrometer meters. */
+package dev.herald.gateway.metrics;

@@ -1,0 +1,2 @@
+/** The gateway service: tails Redis partition feeds and fans events out to SSE streams. */
+package dev.herald.gateway;

@@ -1,0 +1,158 @@
+package dev.herald.gateway.read;
+
+import dev.herald.common.event.Event;
+import dev.herald.common.event.StreamId;
+import dev.herald.common.redis.EntryFields;
+import dev.herald.common.redis.KeyLayout;
+import dev.herald.common.topic.Topic;
+import dev.herald.gateway.dispatch.Dispatcher;
+import io.lettuce.core.Range;
+import io.lettuce.core.Limit;
+import io.lettuce.core.StreamMessage;
+import io.lettuce.core.XReadArgs;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.sync.RedisCommands;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.HashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Tails partition feeds with {@code XREAD BLOCK} on its own connection and hands what it reads to the
+ * {@link Dispatcher}. It always reads after an explicit last-seen ID (never {@code $}), so after a Redis
+ * outage or reconnect it continues exactly where it stopped and skips nothing still in the feed.
+ */
+public final class FeedTailer implements Runnable {
+    private static final Logger LOG = LoggerFactory.getLogger(FeedTailer.class);
+
+    private final StatefulRedisConnection<String, String> connection;
+    private final KeyLayout keys;
+    private final int[] partitions;
+    private final Dispatcher dispatcher;
+    private final TailerMetrics metrics;
+    private final Duration block;
+    private final int count;
+    private final StreamId[] positions;
+    private final Map<String, Integer> partitionOfKey = new HashMap<>();
+    private volatile boolean running = true;
+    private volatile boolean started;
+
+    public FeedTailer(StatefulRedisConnection<String, String> connection, KeyLayout keys, int[] partitions,
+                      Dispatcher dispatcher, TailerMetrics metrics, Duration block, int count) {
+        this.connection = connection;
+        this.keys = keys;
+        this.partitions = partitions.clone();
+        this.dispatcher = dispatcher;
+        this.metrics = metrics;
+        this.block = block;
+        this.count = count;
+        this.positions = new StreamId[partitions.length];
+        for (int p : partitions) {
+            partitionOfKey.put(keys.feed(p), p);
+        }
+    }
+
+    /** True once the tailer knows where every feed it reads stands. */
+    public boolean isStarted() {
+        return started;
+    }
+
+    public void stop() {
+        running = false;
+    }
+
+    @Override
+    public void run() {
+        RedisCommands<String, String> redis = connection.sync();
+        long backoffMillis = 50;
+        while (running) {
+            try {
+                if (!started) {
+                    startAtFeedEnds(redis);
+                }
+                readOnce(redis);
+                backoffMillis = 50;
+            } catch (RuntimeException e) {
+                if (!running) {
+                    break;
+                }
+                LOG.warn("redis read failed ({}); retrying from the last seen ids in {} ms", e.toString(), backoffMillis);
+                metrics.readFailed();
+                sleep(backoffMillis);
+                backoffMillis = Math.min(backoffMillis * 2, 1000);
+            }
+        }
+    }
+
+    /** A fresh gateway delivers from now on: each feed's current last entry is its starting point. */
+    private void startAtFeedEnds(RedisCommands<String, String> redis) {
+        for (int i = 0; i < partitions.length; i++) {
+            List<StreamMessage<String, String>> last = redis.xrevrange(keys.feed(partitions[i]), Range.unbounded(), Limit.from(1));
+            positions[i] = last.isEmpty() ? StreamId.ZERO : StreamId.parse(last.get(0).getId());
+            dispatcher.startAt(partitions[i], positions[i]);
+        }
+        started = true;
+    }
+
+    @SuppressWarnings("unchecked")
+    private void readOnce(RedisCommands<String, String> redis) {
+        XReadArgs.StreamOffset<String>[] offsets = new XReadArgs.StreamOffset[partitions.length];
+        for (int i = 0; i < partitions.length; i++) {
+            offsets[i] = XReadArgs.StreamOffset.from(keys.feed(partitions[i]), positions[i].toString());
+        }
+        List<StreamMessage<String, String>> messages =
+                redis.xread(XReadArgs.Builder.block(block).count(count), offsets);
+        if (messages == null || messages.isEmpty()) {
+            return;
+        }
+        // XREAD answers stream by stream, each in ID order; dispatch each partition's run as one batch.
+        int from = 0;
+        while (from < messages.size()) {
+            String stream = messages.get(from).getStream();
+            int to = from;
+            while (to < messages.size() && messages.get(to).getStream().equals(stream)) {
+                to++;
+            }
+            dispatchRun(partitionOfKey.get(stream), messages.subList(from, to));
+            from = to;
+        }
+    }
+
+    private void dispatchRun(int partition, List<StreamMessage<String, String>> run) {
+        List<Event> events = new ArrayList<>(run.size());
+        for (StreamMessage<String, String> m : run) {
+            events.add(EntryFields.toEvent(Topic.of(m.getBody().get(EntryFields.TOPIC)), StreamId.parse(m.getId()), m.getBody()));
+        }
+        dispatcher.dispatch(partition, events);
+        Event last = events.get(events.size() - 1);
+        positions[indexOf(partition)] = last.id();
+        metrics.dispatched(events.size(), last.publishedMicros());
+    }
+
+    private int indexOf(int partition) {
+        for (int i = 0; i < partitions.length; i++) {
+            if (partitions[i] == partition) {
+                return i;
+            }
+        }
+        throw new IllegalStateException("partition " + partition + " is not tailed here");
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** What the tailer reports to metrics. */
+    public interface TailerMetrics {
+        void dispatched(int events, long lastPublishedMicros);
+
+        void readFailed();
+    }
+}

@@ -1,0 +1,29 @@
+package dev.herald.publisher;
+
+import dev.herald.common.config.ConfigLoader;
+import dev.herald.common.config.ConfigLoader.BadConfigException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Entry point of {@code publisher.jar}. */
+public final class PublisherMain {
+    private static final Logger LOG = LoggerFactory.getLogger(PublisherMain.class);
+
+    private PublisherMain() {
+    }
+
+    public static void main(String[] args) {
+        PublisherSettings settings;
+        try {
+            settings = PublisherSettings.from(ConfigLoader.load());
+        } catch (BadConfigException e) {
+            System.err.println("herald publisher: bad configuration: " + e.getMessage());
+            System.exit(2);
+            return;
+        }
+        Publisher publisher = Publisher.start(settings);
+        LOG.info("publisher listening on {}:{} (admin port {}), redis {}", settings.http().host(), publisher.port(),
+                publisher.adminPort(), settings.redis().uri().toString());
+        Runtime.getRuntime().addShutdownHook(new Thread(publisher::close, "publisher-shutdown"));
+    }
+}

@@ -1,0 +1,144 @@
+package dev.herald.publisher.api;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.herald.common.http.JsonResponses;
+import dev.herald.common.sse.SseEncoder;
+import dev.herald.common.topic.Topic;
+import dev.herald.publisher.stream.NewEvent;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Turns request bodies into validated events. {@code data} may be a JSON string (sent as is) or any other
+ * JSON value (sent as its compact JSON text); {@code event} and {@code retry} are optional. Unknown fields
+ * are refused so that a misspelt field is not silently dropped.
+ */
+public final class EventParser {
+    static final int MAX_EVENT_NAME_LENGTH = 256;
+    private static final Set<String> EVENT_FIELDS = Set.of("event", "data", "retry");
+    private static final Set<String> BATCH_ITEM_FIELDS = Set.of("topic", "event", "data", "retry");
+    private static final ObjectMapper MAPPER = JsonResponses.MAPPER;
+
+    private final long maxEventBytes;
+    private final int maxBatch;
+
+    public EventParser(long maxEventBytes, int maxBatch) {
+        this.maxEventBytes = maxEventBytes;
+        this.maxBatch = maxBatch;
+    }
+
+    /** Parses a single-event body for {@code topic}. */
+    public NewEvent parseOne(Topic topic, byte[] body) {
+        JsonNode node = readJson(body);
+        if (!node.isObject()) {
+            throw new ApiException(400, "invalid_body", "body must be a JSON object with a 'data' field");
+        }
+        return toEvent(topic, node, EVENT_FIELDS, "");
+    }
+
+    /** Parses a batch body: a JSON array of {@code {topic, event, data, retry}}. */
+    public List<NewEvent> parseBatch(byte[] body) {
+        JsonNode node = readJson(body);
+        if (!node.isArray()) {
+            throw new ApiException(400, "invalid_body", "body must be a JSON array of events");
+        }
+        if (node.isEmpty()) {
+            throw new ApiException(400, "invalid_body", "batch is empty");
+        }
+        if (node.size() > maxBatch) {
+            throw new ApiException(413, "batch_too_large", "batch has " + node.size() + " events; at most " + maxBatch + " are allowed");
+        }
+        List<NewEvent> events = new ArrayList<>(node.size());
+        for (int i = 0; i < node.size(); i++) {
+            JsonNode item = node.get(i);
+            String where = "events[" + i + "]: ";
+            if (!item.isObject()) {
+                throw new ApiException(400, "invalid_body", where + "must be a JSON object");
+            }
+            JsonNode topicNode = item.get("topic");
+            if (topicNode == null || !topicNode.isTextual()) {
+                throw new ApiException(400, "invalid_topic", where + "'topic' must be a string");
+            }
+            events.add(toEvent(topic(topicNode.asText()), item, BATCH_ITEM_FIELDS, where));
+        }
+        return events;
+    }
+
+    /** Validates a topic name from a path or body. */
+    public static Topic topic(String name) {
+        String problem = Topic.problemWith(name);
+        if (problem != null) {
+            throw new ApiException(400, "invalid_topic", problem);
+        }
+        return Topic.of(name);
+    }
+
+    private static JsonNode readJson(byte[] body) {
+        if (body.length == 0) {
+            throw new ApiException(400, "invalid_json", "body is empty; a JSON document is required");
+        }
+        try {
+            JsonNode node = MAPPER.readTree(body);
+            if (node == null || node.isMissingNode()) {
+                throw new ApiException(400, "invalid_json", "body holds no JSON document");
+            }
+            return node;
+        } catch (JsonProcessingException e) {
+            throw new ApiException(400, "invalid_json", "body is not valid JSON: " + e.getOriginalMessage());
+        } catch (IOException e) {
+            throw new ApiException(400, "invalid_json", "body is not valid JSON");
+        }
+    }
+
+    private NewEvent toEvent(Topic topic, JsonNode node, Set<String> allowed, String where) {
+        for (Iterator<String> names = node.fieldNames(); names.hasNext(); ) {
+            String name = names.next();
+            if (!allowed.contains(name)) {
+                throw new ApiException(400, "unknown_field", where + "unknown field '" + name + "'; allowed: " + allowed);
+            }
+        }
+        JsonNode dataNode = node.get("data");
+        if (dataNode == null || dataNode.isNull()) {
+            throw new ApiException(400, "missing_data", where + "'data' is required");
+        }
+        String data = dataNode.isTextual() ? dataNode.asText() : dataNode.toString();
+        if (data.length() > maxEventBytes || data.getBytes(StandardCharsets.UTF_8).length > maxEventBytes) {
+            throw new ApiException(413, "event_too_large", where + "'data' is larger than " + maxEventBytes + " bytes");
+        }
+        return new NewEvent(topic, eventName(node.get("event"), where), data, retry(node.get("retry"), where));
+    }
+
+    private static String eventName(JsonNode node, String where) {
+        if (node == null || node.isNull()) {
+            return null;
+        }
+        if (!node.isTextual()) {
+            throw new ApiException(400, "invalid_event", where + "'event' must be a string");
+        }
+        String name = node.asText();
+        if (name.length() > MAX_EVENT_NAME_LENGTH) {
+            throw new ApiException(400, "invalid_event", where + "'event' is longer than " + MAX_EVENT_NAME_LENGTH + " characters");
+        }
+        String problem = SseEncoder.problemWithFieldValue("'event'", name);
+        if (problem != null) {
+            throw new ApiException(400, "invalid_event", where + problem);
+        }
+        return name.isEmpty() ? null : name;
+    }
+
+    private static long retry(JsonNode node, String where) {
+        if (node == null || node.isNull()) {
+            return -1;
+        }
+        if (!node.isIntegralNumber() || !node.canConvertToLong() || node.asLong() < 0 || node.asLong() > 86_400_000L) {
+            throw new ApiException(400, "invalid_retry", where + "'retry' must be an integer number of milliseconds from 0 to 86400000");
+        }
+        return node.asLong();
+    }
+}

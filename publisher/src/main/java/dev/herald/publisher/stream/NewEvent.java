@@ -1,0 +1,12 @@
+package dev.herald.publisher.stream;
+
+import dev.herald.common.topic.Topic;
+
+/**
+ * A validated event about to be appended.
+ *
+ * @param event       SSE event name, or {@code null}
+ * @param retryMillis reconnection hint, or -1 for none
+ */
+public record NewEvent(Topic topic, String event, String data, long retryMillis) {
+}

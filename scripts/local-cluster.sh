@@ -1,0 +1,360 @@
+#!/usr/bin/env bash
+# Starts a local Herald cluster and shows it delivering events:
+#   redis-server -> publisher -> two gateways (-> HAProxy in front of them, if haproxy is installed)
+# Everything binds to 127.0.0.1 on free ports (never 6379) and lives in a temporary directory that is
+# removed on exit. Ctrl-C stops every process this script started.
+#
+# Usage: scripts/local-cluster.sh [--demo-only]
+#   --demo-only          (or HERALD_DEMO_EXIT=1) stop and clean up right after the demo; exit status 1
+#                        if the demo subscriber did not receive the demo events
+# Environment (all optional):
+#   REDIS_PORT, PUBLISHER_PORT, GATEWAY1_PORT, GATEWAY2_PORT, LB_PORT    fixed ports instead of free ones
+#   PUBLISHER_ADMIN_PORT, GATEWAY1_ADMIN_PORT, GATEWAY2_ADMIN_PORT        fixed admin ports
+#   HERALD_JAVA_OPTS     JVM options for the three Java processes (default: -Xmx256m)
+#   HERALD_NO_LB=1       do not start HAProxy even if it is installed
+#   HERALD_KEEP_TMP=1    keep the temporary directory (logs, Redis data) on exit
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+PUBLISHER_JAR="$ROOT/publisher/target/publisher.jar"
+GATEWAY_JAR="$ROOT/gateway/target/gateway.jar"
+HOST=127.0.0.1
+TOPIC=demo
+DEMO_ONLY="${HERALD_DEMO_EXIT:-0}"
+JAVA_OPTS_DEFAULT=(-Xmx256m)
+
+usage() {
+    sed -n '2,/^set -euo/{/^set -euo/d;s/^# \{0,1\}//;p}' "${BASH_SOURCE[0]}"
+}
+
+for arg in "$@"; do
+    case "$arg" in
+        --demo-only) DEMO_ONLY=1 ;;
+        -h|--help) usage; exit 0 ;;
+        *) echo "unknown argument: $arg (try --help)" >&2; exit 2 ;;
+    esac
+done
+
+say() { printf '%s\n' "$*"; }
+die() { printf 'error: %s\n' "$*" >&2; exit 1; }
+
+# --- prerequisites ------------------------------------------------------------------------------------
+if ! command -v redis-server >/dev/null 2>&1; then
+    echo "redis-server not found: install it with 'sudo apt-get install -y redis-server'" >&2
+    exit 1
+fi
+command -v java >/dev/null 2>&1 || die "java not found: install Java 17 (sudo apt-get install -y openjdk-17-jdk-headless)"
+command -v curl >/dev/null 2>&1 || die "curl not found: install it with 'sudo apt-get install -y curl'"
+
+if [[ ! -f "$PUBLISHER_JAR" || ! -f "$GATEWAY_JAR" ]]; then
+    command -v mvn >/dev/null 2>&1 || die "the jars are not built and mvn is not installed (sudo apt-get install -y maven)"
+    say "Building the jars (mvn -B -q package -DskipTests) ..."
+    (cd "$ROOT" && mvn -B -q package -DskipTests) || die "the build failed"
+    [[ -f "$PUBLISHER_JAR" && -f "$GATEWAY_JAR" ]] || die "the build did not produce $PUBLISHER_JAR and $GATEWAY_JAR"
+fi
+
+# --- cleanup ------------------------------------------------------------------------------------------
+TMP="$(mktemp -d "${TMPDIR:-/tmp}/herald-local.XXXXXX")"
+PIDS=()    # every long-running process we started, in start order
+NAMES=()
+CLEANED=0
+
+cleanup() {
+    [[ $CLEANED == 1 ]] && return
+    CLEANED=1
+    trap '' INT TERM
+    local i pid waited
+    # Stop in reverse order: load balancer, gateways, publisher, then Redis.
+    for ((i = ${#PIDS[@]} - 1; i >= 0; i--)); do
+        pid="${PIDS[$i]}"
+        kill -0 "$pid" 2>/dev/null && kill -TERM "$pid" 2>/dev/null || true
+    done
+    for ((i = ${#PIDS[@]} - 1; i >= 0; i--)); do
+        pid="${PIDS[$i]}"
+        waited=0
+        while kill -0 "$pid" 2>/dev/null && ((waited < 100)); do sleep 0.1; waited=$((waited + 1)); done
+        if kill -0 "$pid" 2>/dev/null; then
+            say "${NAMES[$i]} (pid $pid) did not stop in 10 s; killing it"
+            kill -KILL "$pid" 2>/dev/null || true
+        fi
+        wait "$pid" 2>/dev/null || true
+    done
+    if [[ "${HERALD_KEEP_TMP:-0}" == 1 ]]; then
+        say "Kept $TMP (logs and Redis data)."
+    else
+        rm -rf "$TMP"
+    fi
+}
+trap cleanup EXIT
+trap 'say ""; say "Stopping ..."; exit 130' INT
+trap 'exit 143' TERM
+
+# --- ports --------------------------------------------------------------------------------------------
+TAKEN=" "
+
+port_in_use() {
+    local port="$1"
+    if (exec 3<>"/dev/tcp/$HOST/$port") 2>/dev/null; then
+        return 0 # something answers there
+    fi
+    if command -v python3 >/dev/null 2>&1; then
+        # Nothing listens; make sure we can also bind it (it may be held by a socket that is not listening).
+        ! python3 -c 'import socket,sys; s=socket.socket(); s.bind((sys.argv[1], int(sys.argv[2])))' "$HOST" "$port" 2>/dev/null
+    else
+        return 1
+    fi
+}
+
+# pick_port VAR: uses $VAR if set (checking it), else a free port in 20000-29999 (below the kernel's
+# ephemeral range, so an outgoing connection cannot be holding it), never 6379, never one already picked.
+pick_port() {
+    local var="$1" port tries=0
+    port="${!var:-}"
+    if [[ -n "$port" ]]; then
+        [[ "$port" =~ ^[0-9]+$ ]] && ((port > 0 && port < 65536)) || die "$var=$port is not a TCP port"
+        [[ "$port" != 6379 ]] || die "$var=6379: this script never uses 6379, so a Redis already there is left alone"
+        [[ "$TAKEN" != *" $port "* ]] || die "$var=$port is also given for another service"
+        port_in_use "$port" && die "$var=$port is already in use"
+    else
+        while :; do
+            port=$((20000 + RANDOM % 10000))
+            if [[ "$TAKEN" != *" $port "* ]] && ! port_in_use "$port"; then break; fi
+            tries=$((tries + 1))
+            ((tries < 200)) || die "could not find a free port"
+        done
+    fi
+    TAKEN+="$port "
+    printf -v "$var" '%s' "$port"
+}
+
+USE_LB=0
+if [[ "${HERALD_NO_LB:-0}" != 1 ]] && command -v haproxy >/dev/null 2>&1; then
+    USE_LB=1
+fi
+
+pick_port REDIS_PORT
+pick_port PUBLISHER_PORT
+pick_port PUBLISHER_ADMIN_PORT
+pick_port GATEWAY1_PORT
+pick_port GATEWAY1_ADMIN_PORT
+pick_port GATEWAY2_PORT
+pick_port GATEWAY2_ADMIN_PORT
+if [[ $USE_LB == 1 ]]; then pick_port LB_PORT; fi
+
+# --- process helpers ----------------------------------------------------------------------------------
+start() { # start NAME LOGFILE COMMAND...
+    local name="$1" log="$2"
+    shift 2
+    "$@" >"$log" 2>&1 &
+    PIDS+=("$!")
+    NAMES+=("$name")
+}
+
+alive_or_die() { # alive_or_die INDEX LOGFILE
+    local pid="${PIDS[$1]}" name="${NAMES[$1]}"
+    if ! kill -0 "$pid" 2>/dev/null; then
+        say "$name exited during start-up; last lines of $2:" >&2
+        tail -n 30 "$2" >&2 || true
+        exit 1
+    fi
+}
+
+wait_until() { # wait_until INDEX LOGFILE SECONDS DESCRIPTION COMMAND...
+    local index="$1" log="$2" seconds="$3" what="$4" deadline
+    shift 4
+    deadline=$((SECONDS + seconds))
+    until "$@" >/dev/null 2>&1; do
+        alive_or_die "$index" "$log"
+        if ((SECONDS >= deadline)); then
+            say "$what did not become ready in ${seconds} s; last lines of $log:" >&2
+            tail -n 30 "$log" >&2 || true
+            exit 1
+        fi
+        sleep 0.2
+    done
+}
+
+redis_pings() {
+    if command -v redis-cli >/dev/null 2>&1; then
+        [[ "$(redis-cli -h "$HOST" -p "$REDIS_PORT" ping 2>/dev/null)" == PONG ]]
+    else
+        local reply
+        exec 3<>"/dev/tcp/$HOST/$REDIS_PORT" || return 1
+        printf 'PING\r\n' >&3
+        read -r -t 1 reply <&3 || true
+        exec 3<&- 3>&-
+        [[ "$reply" == +PONG* ]]
+    fi
+}
+
+healthy() { curl -fsS -o /dev/null --max-time 2 "$1/health"; }
+
+java_opts=(${HERALD_JAVA_OPTS:-${JAVA_OPTS_DEFAULT[*]}})
+REDIS_URI="redis://$HOST:$REDIS_PORT"
+PUBLISHER_URL="http://$HOST:$PUBLISHER_PORT"
+GATEWAY1_URL="http://$HOST:$GATEWAY1_PORT"
+GATEWAY2_URL="http://$HOST:$GATEWAY2_PORT"
+LB_URL=""
+[[ $USE_LB == 1 ]] && LB_URL="http://$HOST:$LB_PORT"
+
+herald_java() { # herald_java JAR HTTP_PORT ADMIN_PORT
+    printf '%s\n' java "${java_opts[@]}" \
+        "-Dherald.redis.uri=$REDIS_URI" \
+        "-Dherald.http.host=$HOST" "-Dherald.http.port=$2" \
+        "-Dherald.admin.host=$HOST" "-Dherald.admin.port=$3" \
+        -jar "$1"
+}
+
+say "Starting a local Herald cluster in $TMP (one log file per process there)"
+
+# --- redis --------------------------------------------------------------------------------------------
+mkdir -p "$TMP/redis"
+start redis "$TMP/redis.log" redis-server --port "$REDIS_PORT" --bind "$HOST" --save "" --appendonly yes \
+    --dir "$TMP/redis" --daemonize no --protected-mode no
+wait_until 0 "$TMP/redis.log" 15 "redis-server" redis_pings
+say "  redis      $REDIS_URI"
+
+# --- publisher and gateways ---------------------------------------------------------------------------
+mapfile -t cmd < <(herald_java "$PUBLISHER_JAR" "$PUBLISHER_PORT" "$PUBLISHER_ADMIN_PORT")
+start publisher "$TMP/publisher.log" "${cmd[@]}"
+mapfile -t cmd < <(herald_java "$GATEWAY_JAR" "$GATEWAY1_PORT" "$GATEWAY1_ADMIN_PORT")
+start "gateway 1" "$TMP/gateway1.log" "${cmd[@]}"
+mapfile -t cmd < <(herald_java "$GATEWAY_JAR" "$GATEWAY2_PORT" "$GATEWAY2_ADMIN_PORT")
+start "gateway 2" "$TMP/gateway2.log" "${cmd[@]}"
+
+wait_until 1 "$TMP/publisher.log" 60 "the publisher" healthy "$PUBLISHER_URL"
+say "  publisher  $PUBLISHER_URL   (admin: http://$HOST:$PUBLISHER_ADMIN_PORT/metrics)"
+wait_until 2 "$TMP/gateway1.log" 60 "gateway 1" healthy "$GATEWAY1_URL"
+say "  gateway 1  $GATEWAY1_URL   (admin: http://$HOST:$GATEWAY1_ADMIN_PORT/metrics)"
+wait_until 3 "$TMP/gateway2.log" 60 "gateway 2" healthy "$GATEWAY2_URL"
+say "  gateway 2  $GATEWAY2_URL   (admin: http://$HOST:$GATEWAY2_ADMIN_PORT/metrics)"
+
+# --- haproxy ------------------------------------------------------------------------------------------
+if [[ $USE_LB == 1 ]]; then
+    cat >"$TMP/haproxy.cfg" <<EOF
+# Generated by scripts/local-cluster.sh: HAProxy in front of the two local gateways.
+global
+    maxconn 4096
+
+defaults
+    mode http
+    timeout connect 5s
+    timeout http-request 10s
+    # SSE responses are long-lived: the gateway sends a heartbeat comment every 15 s by default, so an
+    # hour of inactivity never happens on a healthy stream.
+    timeout client 1h
+    timeout server 1h
+    timeout tunnel 1h
+    # A connection attempt that fails is retried, and may go to the other gateway (no state is lost:
+    # every event is in Redis and the client resumes with Last-Event-ID).
+    retries 3
+    option redispatch
+    # Forward response bytes as soon as they arrive (HAProxy streams bodies; this also avoids MSG_MORE).
+    option http-no-delay
+
+frontend herald
+    bind $HOST:$LB_PORT
+    default_backend gateways
+
+backend gateways
+    balance roundrobin
+    option httpchk GET /health
+    http-check expect status 200
+    server gateway1 $HOST:$GATEWAY1_PORT check inter 2s fall 2 rise 1
+    server gateway2 $HOST:$GATEWAY2_PORT check inter 2s fall 2 rise 1
+EOF
+    start haproxy "$TMP/haproxy.log" haproxy -db -f "$TMP/haproxy.cfg"
+    wait_until 4 "$TMP/haproxy.log" 15 "haproxy" healthy "$LB_URL"
+    say "  haproxy    $LB_URL   (round-robin over both gateways; config: $TMP/haproxy.cfg)"
+fi
+
+SUBSCRIBE_URL="${LB_URL:-$GATEWAY1_URL}"
+
+# --- how to use it ------------------------------------------------------------------------------------
+cat <<EOF
+
+Logs: $TMP/{redis,publisher,gateway1,gateway2${LB_URL:+,haproxy}}.log
+
+Subscribe (leave it running in another terminal):
+  curl -N '$SUBSCRIBE_URL/v1/stream?topic=$TOPIC'
+
+Publish:
+  curl -X POST '$PUBLISHER_URL/v1/topics/$TOPIC/events' -H 'Content-Type: application/json' -d '{"data":"hello"}'
+
+Resume after a disconnect from the last id you received (nothing in between is lost):
+  curl -N -H 'Last-Event-ID: <id>' '$SUBSCRIBE_URL/v1/stream?topic=$TOPIC'
+
+Topic info:
+  curl '$PUBLISHER_URL/v1/topics/$TOPIC'
+
+EOF
+
+# --- demo ---------------------------------------------------------------------------------------------
+say "Demo: a subscriber on $SUBSCRIBE_URL while 3 events are published to topic '$TOPIC' ..."
+DEMO_OUT="$TMP/demo-subscriber.txt"
+: >"$DEMO_OUT"
+curl -sN --max-time 4 "$SUBSCRIBE_URL/v1/stream?topic=$TOPIC" >"$DEMO_OUT" 2>"$TMP/demo-curl.log" &
+SUB_PID=$!
+# The gateway flushes the headers and an opening comment at once: wait for them, so the subscription is
+# registered before the first publish.
+for _ in $(seq 1 30); do
+    [[ -s "$DEMO_OUT" ]] && break
+    sleep 0.1
+done
+
+IDS=()
+demo_messages=("hello from Herald" "events fan out through Redis Streams" "bye")
+for i in 1 2 3; do
+    body=$(printf '{"event":"greeting","data":{"n":%d,"text":"%s"}}' "$i" "${demo_messages[$((i - 1))]}")
+    reply=$(curl -sS --max-time 5 -X POST "$PUBLISHER_URL/v1/topics/$TOPIC/events" \
+        -H 'Content-Type: application/json' -d "$body" || true)
+    say "  POST /v1/topics/$TOPIC/events $body"
+    say "    -> $reply"
+    IDS+=("$(sed -n 's/.*"id":"\([^"]*\)".*/\1/p' <<<"$reply")")
+    sleep 0.3
+done
+wait "$SUB_PID" 2>/dev/null || true # curl ends itself after --max-time
+
+say ""
+say "What the subscriber received (curl -N '$SUBSCRIBE_URL/v1/stream?topic=$TOPIC'):"
+sed 's/^/  | /' "$DEMO_OUT"
+received=$(grep -c '^event: greeting' "$DEMO_OUT" || true)
+
+resumed=0
+if [[ -n "${IDS[0]:-}" ]]; then
+    say ""
+    say "Resuming from the first event's id (Last-Event-ID: ${IDS[0]}) replays the two after it from Redis:"
+    curl -sN --max-time 2 -H "Last-Event-ID: ${IDS[0]}" "$SUBSCRIBE_URL/v1/stream?topic=$TOPIC" \
+        >"$TMP/demo-resume.txt" 2>>"$TMP/demo-curl.log" || true
+    sed 's/^/  | /' "$TMP/demo-resume.txt"
+    resumed=$(grep -c '^event: greeting' "$TMP/demo-resume.txt" || true)
+fi
+
+say ""
+if [[ "$received" == 3 && "$resumed" == 2 ]]; then
+    say "Demo OK: the live subscriber received 3/3 events; the resumed one got the 2 it had not seen."
+    demo_ok=1
+else
+    say "Demo FAILED: the live subscriber received $received/3 events, the resumed one $resumed/2 (expected 2)."
+    say "Check the logs in $TMP (set HERALD_KEEP_TMP=1 to keep them after exit)."
+    demo_ok=0
+fi
+
+if [[ "$DEMO_ONLY" == 1 ]]; then
+    [[ $demo_ok == 1 ]] && exit 0 || exit 1
+fi
+
+# --- wait ---------------------------------------------------------------------------------------------
+say ""
+say "The cluster is running. Press Ctrl-C to stop it and remove $TMP."
+while :; do
+    for i in "${!PIDS[@]}"; do
+        if ! kill -0 "${PIDS[$i]}" 2>/dev/null; then
+            log_name="${NAMES[$i]// /}"
+            say "${NAMES[$i]} (pid ${PIDS[$i]}) exited; last lines of its log:" >&2
+            tail -n 30 "$TMP/$log_name.log" >&2 || true
+            exit 1
+        fi
+    done
+    sleep 1
+done
