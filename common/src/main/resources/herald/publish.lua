@@ -7,6 +7,13 @@
 --           history MAXLEN (approximate), history max age in ms (0 for none)
 -- Returns the entry IDs, in order.
 local feedMaxLen = ARGV[1]
+-- Check every argument before the first write, so a bad call appends nothing.
+for i = 1, #KEYS - 1 do
+  local b = 1 + (i - 1) * 6
+  if not tonumber(ARGV[b + 5]) or not tonumber(ARGV[b + 6]) then
+    return redis.error_reply('ERR herald: history MAXLEN and max age must be numbers')
+  end
+end
 local now = redis.call('TIME')
 local ts = now[1] .. string.format('%06d', tonumber(now[2]))
 local ids = {}
@@ -18,9 +25,9 @@ for i = 1, #KEYS - 1 do
       't', topic, 'e', name, 'd', data, 'r', retry, 'ts', ts)
   redis.call('XADD', KEYS[1 + i], 'MAXLEN', '~', historyMaxLen, id,
       'e', name, 'd', data, 'r', retry, 'ts', ts)
-  if historyMaxAgeMs > 0 then
-    local ms = tonumber(string.match(id, '^(%d+)'))
-    redis.call('XTRIM', KEYS[1 + i], 'MINID', '~', string.format('%.0f', ms - historyMaxAgeMs))
+  local cutoff = tonumber(string.match(id, '^(%d+)')) - historyMaxAgeMs
+  if historyMaxAgeMs > 0 and cutoff > 0 then
+    redis.call('XTRIM', KEYS[1 + i], 'MINID', '~', string.format('%.0f', cutoff))
   end
   ids[i] = id
 end

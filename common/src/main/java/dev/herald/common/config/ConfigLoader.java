@@ -28,7 +28,7 @@ public final class ConfigLoader {
         try {
             return reader.apply(config);
         } catch (ConfigException e) {
-            throw new BadConfigException(e.getMessage().replace('\n', ' '), e);
+            throw new BadConfigException(e.getMessage().replaceAll("[\\r\\n]+", " "), e);
         }
     }
 

@@ -52,12 +52,11 @@ public final class Cursor {
             if (colon <= 0) {
                 throw new IllegalArgumentException("event id part '" + clip(part) + "' is not <partition>:<ms>-<seq>");
             }
-            int partition;
-            try {
-                partition = Integer.parseInt(part.substring(0, colon));
-            } catch (NumberFormatException e) {
+            String digits = part.substring(0, colon);
+            if (digits.length() > 4 || !digits.chars().allMatch(c -> c >= '0' && c <= '9')) {
                 throw new IllegalArgumentException("event id part '" + clip(part) + "' has no partition number");
             }
+            int partition = Integer.parseInt(digits);
             if (partition < 0 || partition >= partitionCount) {
                 throw new IllegalArgumentException("event id names partition " + partition + ", outside 0.." + (partitionCount - 1));
             }

@@ -42,6 +42,8 @@ public final class SseConnection implements Subscriber {
     private final boolean multiPartition;
     private final FrameQueue queue = new FrameQueue();
     private final FrameQueue.Delivered onDelivered = this::delivered;
+    /** The queued bytes last added to the gateway-wide total, so every change is counted exactly once. */
+    private long reportedPending;
     private long writeNowMicros;
     private int deliveredInWrite;
     private boolean dirty;
@@ -129,15 +131,14 @@ public final class SseConnection implements Subscriber {
             if (!fits(prefix.length() + frame.size())) {
                 return false;
             }
-            queue.add(ByteBuffer.wrap(prefix.toString().getBytes(StandardCharsets.US_ASCII)), 0);
-            queue.add(frame.viewAfterIdField(), frame.publishedMicros());
+            add(ByteBuffer.wrap(prefix.toString().getBytes(StandardCharsets.US_ASCII)), 0);
+            add(frame.viewAfterIdField(), frame.publishedMicros());
         } else {
             if (!fits(frame.size())) {
                 return false;
             }
-            queue.add(frame.view(), frame.publishedMicros());
+            add(frame.view(), frame.publishedMicros());
         }
-        metrics.pendingAfterEnqueue(queue.pendingBytes());
         boolean becameDirty = !dirty;
         dirty = true;
         return becameDirty;
@@ -146,8 +147,14 @@ public final class SseConnection implements Subscriber {
     /** Queues a frame that is not an event (opening, heartbeat, reset notice). */
     void enqueue(ByteBuffer bytes, long publishedMicros) {
         if (fits(bytes.remaining())) {
-            queue.add(bytes, publishedMicros);
+            add(bytes, publishedMicros);
         }
+    }
+
+    private void add(ByteBuffer bytes, long publishedMicros) {
+        queue.add(bytes, publishedMicros);
+        reportPending();
+        metrics.pendingAfterEnqueue(queue.pendingBytes());
     }
 
     /** True if {@code bytes} more may be queued; otherwise sheds the connection. */
@@ -177,33 +184,57 @@ public final class SseConnection implements Subscriber {
         return metrics;
     }
 
-    /** Writes queued frames until done or until the socket accepts no more (then the listener resumes). */
+    /**
+     * Writes queued frames until done or until the socket accepts no more (then the write listener
+     * resumes). Once drained, replays may queue their next events, which are written in the same call.
+     */
     void writeQueued() {
-        if (closed) {
-            return;
+        while (!closed && writeOnce() && refillFromReplays()) {
+            // a replay queued more while the socket is still writable
         }
+    }
+
+    /** One drain of the queue; true if it emptied and flushed. */
+    private boolean writeOnce() {
         try {
             writeNowMicros = GatewayMetrics.nowMicros();
             deliveredInWrite = 0;
-            boolean drained = queue.writeTo(channel, onDelivered);
+            boolean drained;
+            try {
+                drained = queue.writeTo(channel, onDelivered);
+            } finally {
+                reportPending(); // also when the write failed part-way (Undertow may have closed us inside it)
+            }
             if (deliveredInWrite > 0) {
                 metrics.delivered(deliveredInWrite);
             }
             if (!drained || !channel.flush()) {
                 becomeUnwritable();
-                return;
+                return false;
             }
             becomeWritable();
+            return true;
         } catch (IOException e) {
             LOG.debug("write failed for {}: {}", exchange.getSourceAddress(), e.toString());
             close(CloseReason.WRITE_ERROR);
-            return;
+            return false;
         }
+    }
+
+    /** Lets replaying partitions queue more; true if anything was queued. */
+    private boolean refillFromReplays() {
         for (PartitionState p : partitions.values()) {
             if (p.replay() != null && !closed) {
                 p.replay().pump();
             }
         }
+        return !closed && !queue.isEmpty();
+    }
+
+    private void reportPending() {
+        long pending = queue.pendingBytes();
+        metrics.pendingChanged(pending - reportedPending);
+        reportedPending = pending;
     }
 
     private void delivered(long publishedMicros) {
@@ -265,6 +296,7 @@ public final class SseConnection implements Subscriber {
         }
         closed = true;
         queue.clear();
+        reportPending();
         for (PartitionState p : partitions.values()) {
             dispatcher.unregister(this, p.partition(), p.topics());
             p.release();

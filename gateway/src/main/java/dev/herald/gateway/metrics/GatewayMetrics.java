@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * The gateway's own meters. Recorded from IO threads and tailers, so every meter here is safe for
@@ -22,6 +23,7 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class GatewayMetrics implements FeedTailer.TailerMetrics {
     private final AtomicInteger open = new AtomicInteger();
     private final AtomicLong maxPendingBytes = new AtomicLong();
+    private final LongAdder pendingTotal = new LongAdder();
     private final AtomicLong tailerLagMicros = new AtomicLong();
     private final Counter delivered;
     private final Timer latency;
@@ -39,6 +41,8 @@ public final class GatewayMetrics implements FeedTailer.TailerMetrics {
         Gauge.builder("herald.gateway.connections", open, AtomicInteger::get).description("open SSE streams").register(registry);
         Gauge.builder("herald.gateway.pending.bytes.max", maxPendingBytes, AtomicLong::get).baseUnit("bytes")
                 .description("most bytes any one connection has had queued since start").register(registry);
+        Gauge.builder("herald.gateway.pending.bytes.total", pendingTotal, LongAdder::sum).baseUnit("bytes")
+                .description("bytes queued over all connections").register(registry);
         Gauge.builder("herald.gateway.tailer.lag", tailerLagMicros, v -> v.get() / 1e6).baseUnit("seconds")
                 .description("age of the newest event when the tailer dispatched it").register(registry);
         delivered = Counter.builder("herald.gateway.events.delivered").description("event frames fully written to sockets").register(registry);
@@ -86,6 +90,17 @@ public final class GatewayMetrics implements FeedTailer.TailerMetrics {
         long max = maxPendingBytes.get();
         while (bytes > max && !maxPendingBytes.compareAndSet(max, bytes)) {
             max = maxPendingBytes.get();
+        }
+    }
+
+    public long totalPendingBytes() {
+        return pendingTotal.sum();
+    }
+
+    /** Adds the change of one connection's queued bytes to the total. */
+    public void pendingChanged(long delta) {
+        if (delta != 0) {
+            pendingTotal.add(delta);
         }
     }
 

@@ -1,0 +1,319 @@
+package dev.herald.common.redis;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.herald.common.event.Event;
+import dev.herald.common.event.StreamId;
+import dev.herald.common.topic.Partitioner;
+import dev.herald.common.topic.Topic;
+import dev.herald.testing.RedisExtension;
+import io.lettuce.core.Range;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisCommandExecutionException;
+import io.lettuce.core.StreamMessage;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.sync.RedisCommands;
+import java.io.IOException;
+import java.io.InputStream;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** The publish script on a real Redis: one atomic step writes the feed and the histories under shared IDs. */
+class PublishScriptIntegrationTest {
+    @RegisterExtension
+    static RedisExtension redis = new RedisExtension();
+
+    private static final Partitioner PARTITIONER = new Partitioner(16);
+    private static final KeyLayout KEYS = new KeyLayout("herald");
+    private static final int PARTITION = PARTITIONER.partitionOf(Topic.of("news"));
+    private static final Topic NEWS = Topic.of("news");
+    private static final Topic SECOND = topicInPartition(PARTITION, "sports-");
+    private static final Topic THIRD = topicInPartition(PARTITION, "weather-");
+    private static final long NO_MAX_AGE = 0;
+    private static final long LARGE = 1_000_000;
+
+    private static RedisClient client;
+    private static StatefulRedisConnection<String, String> connection;
+    private RedisCommands<String, String> sync;
+    private String defaultNodeSize;
+
+    /** One event's arguments to the script. */
+    private record Publish(Topic topic, String name, String data, String retry, long historyMaxLen, long historyMaxAgeMs) {
+        static Publish of(Topic topic, String data) {
+            return new Publish(topic, "", data, "", LARGE, NO_MAX_AGE);
+        }
+    }
+
+    @BeforeAll
+    static void connect() {
+        client = RedisClient.create(redis.uri());
+        connection = client.connect();
+    }
+
+    @AfterAll
+    static void disconnect() {
+        connection.close();
+        client.shutdown();
+    }
+
+    @BeforeEach
+    void cleanRedis() {
+        redis.flushAll();
+        sync = connection.sync();
+        defaultNodeSize = sync.configGet("stream-node-max-entries").get("stream-node-max-entries");
+    }
+
+    @AfterEach
+    void restoreNodeSize() {
+        sync.configSet("stream-node-max-entries", defaultNodeSize);
+    }
+
+    @Test
+    void writesEachEventToTheFeedAndToItsTopicsHistoryUnderTheSameId() throws Exception {
+        long beforeMicros = System.currentTimeMillis() * 1000;
+        List<String> ids = publish(LARGE,
+                new Publish(NEWS, "update", "first", "1500", LARGE, NO_MAX_AGE),
+                new Publish(SECOND, "", "second", "", LARGE, NO_MAX_AGE),
+                new Publish(NEWS, "", "third\nwith a second line", "", LARGE, NO_MAX_AGE));
+        long afterMicros = System.currentTimeMillis() * 1000;
+
+        assertThat(ids).hasSize(3);
+        List<StreamId> parsed = ids.stream().map(StreamId::parse).toList();
+        assertThat(parsed.get(1)).isGreaterThan(parsed.get(0));
+        assertThat(parsed.get(2)).isGreaterThan(parsed.get(1));
+
+        List<StreamMessage<String, String>> feed = all(KEYS.feed(PARTITION));
+        assertThat(feed).extracting(StreamMessage::getId).containsExactlyElementsOf(ids);
+        assertThat(feed).allSatisfy(m -> assertThat(m.getBody()).containsOnlyKeys("t", "e", "d", "r", "ts"));
+        assertThat(feed).extracting(m -> m.getBody().get("t")).containsExactly("news", SECOND.name(), "news");
+        assertThat(feed).extracting(m -> m.getBody().get("e")).containsExactly("update", "", "");
+        assertThat(feed).extracting(m -> m.getBody().get("d")).containsExactly("first", "second", "third\nwith a second line");
+        assertThat(feed).extracting(m -> m.getBody().get("r")).containsExactly("1500", "", "");
+
+        List<StreamMessage<String, String>> news = all(KEYS.history(PARTITION, NEWS));
+        List<StreamMessage<String, String>> second = all(KEYS.history(PARTITION, SECOND));
+        assertThat(news).extracting(StreamMessage::getId).containsExactly(ids.get(0), ids.get(2));
+        assertThat(second).extracting(StreamMessage::getId).containsExactly(ids.get(1));
+        assertThat(news).allSatisfy(m -> assertThat(m.getBody()).containsOnlyKeys("e", "d", "r", "ts"));
+        assertThat(news.get(0).getBody()).isEqualTo(withoutTopic(feed.get(0).getBody()));
+        assertThat(second.get(0).getBody()).isEqualTo(withoutTopic(feed.get(1).getBody()));
+        assertThat(news.get(1).getBody()).isEqualTo(withoutTopic(feed.get(2).getBody()));
+
+        List<Long> published = feed.stream().map(m -> Long.parseLong(m.getBody().get("ts"))).toList();
+        assertThat(published).as("one TIME call per script run").containsOnly(published.get(0));
+        assertThat(published.get(0)).as("microseconds on the Redis clock")
+                .isBetween(beforeMicros - 5_000_000, afterMicros + 5_000_000);
+        assertThat(feed.get(0).getBody().get("ts")).hasSize(16);
+    }
+
+    @Test
+    void assignsLaterIdsToLaterRuns() throws Exception {
+        List<StreamId> all = new ArrayList<>();
+        for (int run = 0; run < 20; run++) {
+            publish(LARGE, Publish.of(NEWS, "a"), Publish.of(THIRD, "b")).forEach(id -> all.add(StreamId.parse(id)));
+        }
+
+        assertThat(all).isSorted().doesNotHaveDuplicates().hasSize(40);
+        assertThat(all(KEYS.history(PARTITION, THIRD))).hasSize(20);
+    }
+
+    @Test
+    void storesPayloadsByteExact() throws Exception {
+        String data = "caf\u00E9 \uD83D\uDE00 \u65E5\u672C\r\nline\rcr\u0000nul " + "x".repeat(10_000);
+
+        String id = publish(LARGE, Publish.of(NEWS, data)).get(0);
+
+        assertThat(all(KEYS.history(PARTITION, NEWS))).singleElement()
+                .satisfies(m -> assertThat(m.getId()).isEqualTo(id))
+                .satisfies(m -> assertThat(m.getBody().get("d")).isEqualTo(data));
+    }
+
+    @Test
+    void decodesAnEmptyEventNameAndRetryAsAbsent() throws Exception {
+        publish(LARGE,
+                new Publish(NEWS, "", "", "", LARGE, NO_MAX_AGE),
+                new Publish(NEWS, "price", "42", "2500", LARGE, NO_MAX_AGE));
+
+        List<StreamMessage<String, String>> history = all(KEYS.history(PARTITION, NEWS));
+        Event plain = EntryFields.toEvent(NEWS, StreamId.parse(history.get(0).getId()), history.get(0).getBody());
+        Event named = EntryFields.toEvent(NEWS, StreamId.parse(history.get(1).getId()), history.get(1).getBody());
+
+        assertThat(plain.event()).isNull();
+        assertThat(plain.retryMillis()).isEqualTo(-1);
+        assertThat(plain.data()).isEmpty();
+        assertThat(plain.topic()).isEqualTo(NEWS);
+        assertThat(plain.id()).isEqualTo(StreamId.parse(history.get(0).getId()));
+        assertThat(plain.publishedMicros()).isEqualTo(Long.parseLong(history.get(0).getBody().get("ts"))).isPositive();
+        assertThat(named.event()).isEqualTo("price");
+        assertThat(named.data()).isEqualTo("42");
+        assertThat(named.retryMillis()).isEqualTo(2500);
+    }
+
+    @Test
+    void decodesFeedEntriesTheSameWayAsHistoryEntries() throws Exception {
+        publish(LARGE, new Publish(NEWS, "price", "42", "2500", LARGE, NO_MAX_AGE));
+        StreamMessage<String, String> fromFeed = all(KEYS.feed(PARTITION)).get(0);
+        StreamMessage<String, String> fromHistory = all(KEYS.history(PARTITION, NEWS)).get(0);
+
+        Event a = EntryFields.toEvent(Topic.of(fromFeed.getBody().get(EntryFields.TOPIC)), StreamId.parse(fromFeed.getId()), fromFeed.getBody());
+        Event b = EntryFields.toEvent(NEWS, StreamId.parse(fromHistory.getId()), fromHistory.getBody());
+
+        assertThat(a).isEqualTo(b);
+    }
+
+    @ParameterizedTest(name = "stream-node-max-entries {0}")
+    @ValueSource(ints = {10, 100})
+    void trimsHistoriesAndTheFeedToAboutTheirMaxLenInWholeNodes(int nodeSize) throws Exception {
+        sync.configSet("stream-node-max-entries", String.valueOf(nodeSize));
+        int maxLen = 5;
+        List<String> ids = new ArrayList<>();
+        for (int batch = 0; batch < 20; batch++) {
+            Publish[] events = IntStream.range(0, 25)
+                    .mapToObj(i -> new Publish(NEWS, "", "payload", "", maxLen, NO_MAX_AGE))
+                    .toArray(Publish[]::new);
+            ids.addAll(publish(maxLen, events));
+            ids.addAll(publish(LARGE, IntStream.range(0, 25).mapToObj(i -> Publish.of(SECOND, "kept"))
+                    .toArray(Publish[]::new)));
+        }
+
+        long historyLength = sync.xlen(KEYS.history(PARTITION, NEWS));
+        assertThat(historyLength).as("trimmed: never below MAXLEN, at most one node above it")
+                .isBetween((long) maxLen, (long) maxLen + nodeSize)
+                .isLessThan(500);
+        List<StreamMessage<String, String>> kept = all(KEYS.history(PARTITION, NEWS));
+        assertThat(kept.get(kept.size() - 1).getId()).as("the newest entries survive").isEqualTo(lastNewsId(ids));
+        assertThat(sync.xlen(KEYS.history(PARTITION, SECOND))).as("a history with a large MAXLEN keeps all").isEqualTo(500);
+        assertThat(sync.xlen(KEYS.feed(PARTITION))).as("the last trimming run left MAXLEN plus slack, then 25 were added")
+                .isBetween((long) maxLen + 25, (long) maxLen + nodeSize + 25);
+    }
+
+    @Test
+    void trimsTheFeedToAboutItsMaxLen() throws Exception {
+        sync.configSet("stream-node-max-entries", "10");
+        for (int batch = 0; batch < 20; batch++) {
+            publish(5, IntStream.range(0, 25).mapToObj(i -> Publish.of(NEWS, "x")).toArray(Publish[]::new));
+        }
+
+        assertThat(sync.xlen(KEYS.feed(PARTITION))).isBetween(5L, 15L);
+        assertThat(sync.xlen(KEYS.history(PARTITION, NEWS))).isEqualTo(500);
+    }
+
+    @Test
+    void trimsHistoryEntriesOlderThanTheMaxAgeInWholeNodes() throws Exception {
+        sync.configSet("stream-node-max-entries", "10");
+        for (int batch = 0; batch < 10; batch++) {
+            publish(LARGE, IntStream.range(0, 30).mapToObj(i -> Publish.of(i % 2 == 0 ? NEWS : SECOND, "old"))
+                    .toArray(Publish[]::new));
+        }
+        assertThat(sync.xlen(KEYS.history(PARTITION, NEWS))).as("no max age, nothing trimmed").isEqualTo(150);
+        TimeUnit.MILLISECONDS.sleep(50);
+
+        List<String> ids = publish(LARGE,
+                new Publish(NEWS, "", "new", "", LARGE, 20),
+                new Publish(SECOND, "", "new", "", LARGE, TimeUnit.HOURS.toMillis(1)));
+
+        List<StreamMessage<String, String>> news = all(KEYS.history(PARTITION, NEWS));
+        assertThat(news).as("every whole node of old entries is gone").hasSizeLessThanOrEqualTo(10);
+        assertThat(news.get(news.size() - 1).getId()).isEqualTo(ids.get(0));
+        long cutoffMs = StreamId.parse(ids.get(0)).ms() - 20;
+        assertThat(news.stream().filter(m -> StreamId.parse(m.getId()).ms() < cutoffMs).count())
+                .as("old entries left share the newest node").isLessThan(10);
+        assertThat(sync.xlen(KEYS.history(PARTITION, SECOND))).as("nothing is older than an hour").isEqualTo(151);
+        assertThat(sync.xlen(KEYS.feed(PARTITION))).as("max age applies to histories only").isEqualTo(302);
+    }
+
+    @Test
+    void sendsTheScriptAgainAfterRedisForgetsIt() throws Exception {
+        String sha = sha1OfScript();
+        publish(LARGE, Publish.of(NEWS, "cached"));
+        assertThat(sync.scriptExists(sha)).containsExactly(true);
+
+        sync.scriptFlush();
+        assertThat(sync.scriptExists(sha)).containsExactly(false);
+        List<String> ids = publish(LARGE, Publish.of(NEWS, "after flush"));
+
+        assertThat(ids).hasSize(1);
+        assertThat(all(KEYS.history(PARTITION, NEWS))).extracting(m -> m.getBody().get("d")).containsExactly("cached", "after flush");
+        assertThat(sync.scriptExists(sha)).as("EVAL cached it again").containsExactly(true);
+    }
+
+    @Test
+    void failsWithTheRedisErrorForAnythingButNoScript() {
+        sync.set(KEYS.feed(PARTITION), "not a stream");
+
+        assertThatThrownBy(() -> publish(LARGE, Publish.of(NEWS, "x")))
+                .isInstanceOf(ExecutionException.class)
+                .cause()
+                .isInstanceOf(RedisCommandExecutionException.class)
+                .hasMessageContaining("WRONGTYPE");
+        assertThat(sync.exists(KEYS.history(PARTITION, NEWS))).isZero();
+    }
+
+    private List<String> publish(long feedMaxLen, Publish... events) throws Exception {
+        String[] keys = new String[1 + events.length];
+        String[] args = new String[1 + 6 * events.length];
+        keys[0] = KEYS.feed(PARTITION);
+        args[0] = String.valueOf(feedMaxLen);
+        for (int i = 0; i < events.length; i++) {
+            Publish e = events[i];
+            assertThat(PARTITIONER.partitionOf(e.topic())).isEqualTo(PARTITION);
+            keys[1 + i] = KEYS.history(PARTITION, e.topic());
+            int b = 1 + 6 * i;
+            args[b] = e.topic().name();
+            args[b + 1] = e.name();
+            args[b + 2] = e.data();
+            args[b + 3] = e.retry();
+            args[b + 4] = String.valueOf(e.historyMaxLen());
+            args[b + 5] = String.valueOf(e.historyMaxAgeMs());
+        }
+        return PublishScript.run(connection.async(), keys, args).toCompletableFuture().get(10, TimeUnit.SECONDS);
+    }
+
+    private List<StreamMessage<String, String>> all(String key) {
+        return sync.xrange(key, Range.create("-", "+"));
+    }
+
+    private String lastNewsId(List<String> ids) {
+        // the NEWS events are the first 25 of every 50
+        return ids.get(ids.size() - 26);
+    }
+
+    private static Map<String, String> withoutTopic(Map<String, String> body) {
+        Map<String, String> copy = new HashMap<>(body);
+        copy.remove("t");
+        return copy;
+    }
+
+    private static Topic topicInPartition(int partition, String prefix) {
+        for (int i = 0; ; i++) {
+            Topic topic = Topic.of(prefix + i);
+            if (PARTITIONER.partitionOf(topic) == partition) {
+                return topic;
+            }
+        }
+    }
+
+    private static String sha1OfScript() throws IOException, java.security.NoSuchAlgorithmException {
+        try (InputStream in = PublishScript.class.getResourceAsStream("/herald/publish.lua")) {
+            byte[] source = new String(in.readAllBytes(), UTF_8).getBytes(UTF_8);
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-1").digest(source));
+        }
+    }
+}
