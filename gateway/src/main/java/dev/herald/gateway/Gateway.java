@@ -8,6 +8,7 @@ import dev.herald.common.redis.RedisConnector;
 import dev.herald.gateway.connection.CloseReason;
 import dev.herald.gateway.connection.ConnectionLimits;
 import dev.herald.gateway.connection.IoLoops;
+import dev.herald.gateway.connection.RetryHints;
 import dev.herald.gateway.connection.StreamOpener;
 import dev.herald.gateway.dispatch.Dispatcher;
 import dev.herald.gateway.http.StreamHandler;
@@ -22,6 +23,8 @@ import io.undertow.UndertowOptions;
 import io.undertow.server.RoutingHandler;
 import java.net.InetSocketAddress;
 import java.util.stream.IntStream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.xnio.Options;
 
 /**
@@ -29,7 +32,9 @@ import org.xnio.Options;
  * It keeps no state that another gateway needs: a client may resume on any gateway.
  */
 public final class Gateway implements AutoCloseable {
-    private final RedisConnector redis;
+    private static final Logger LOG = LoggerFactory.getLogger(Gateway.class);
+
+    private final GatewaySettings settings;    private final RedisConnector redis;
     private final StatefulRedisConnection<String, String> commands;
     private final StatefulRedisConnection<String, String> tailerConnection;
     private final FeedTailer tailer;
@@ -39,8 +44,10 @@ public final class Gateway implements AutoCloseable {
     private final GatewayMetrics metrics;
     private final Undertow server;
     private final AdminListener admin;
+    private volatile boolean draining;
 
     private Gateway(GatewaySettings settings) {
+        this.settings = settings;
         this.redis = new RedisConnector(settings.redis());
         this.commands = redis.connect();
         this.tailerConnection = redis.connectForBlockingReads(settings.tailerBlock());
@@ -59,7 +66,7 @@ public final class Gateway implements AutoCloseable {
                 settings.heartbeatInterval().toNanos());
         StreamOpener opener = new StreamOpener(settings.redis().partitions(), dispatcher, history, limits, metrics, loops);
         RoutingHandler routes = Handlers.routing()
-                .get("/v1/stream", new StreamHandler(opener, partitions, settings.maxTopics(), settings.retry().toMillis()))
+                .get("/v1/stream", new StreamHandler(opener, partitions, settings.maxTopics(), settings.retry().toMillis(), () -> draining))
                 .get("/health", new HealthHandler(this::isReady))
                 .setFallbackHandler(Routes.NOT_FOUND)
                 .setInvalidMethodHandler(Routes.METHOD_NOT_ALLOWED);
@@ -83,9 +90,31 @@ public final class Gateway implements AutoCloseable {
         return new Gateway(settings);
     }
 
-    /** Ready once the tailer knows where every feed stands and Redis is connected. */
+    /** Ready once the tailer knows where every feed stands and Redis is connected, until a drain starts. */
     public boolean isReady() {
-        return tailer.isStarted() && tailerConnection.isOpen() && commands.isOpen();
+        return !draining && tailer.isStarted() && tailerConnection.isOpen() && commands.isOpen();
+    }
+
+    /**
+     * Drains: turns readiness false, answers new streams with a retry hint only, and closes the open
+     * streams in waves over the drain period, each with a jittered retry hint. Returns when all are closed
+     * (at the latest shortly after the period).
+     */
+    public void drain() {
+        draining = true;
+        long period = settings.drainPeriod().toNanos();
+        LOG.info("drain started: {} streams to close over {} s", loops.openStreams(), settings.drainPeriod().toSeconds());
+        loops.startDrain(period, new RetryHints(settings.retry().toMillis()));
+        long deadline = System.nanoTime() + period + 2_000_000_000L;
+        while (loops.openStreams() > 0 && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        LOG.info("drain finished: {} streams left", loops.openStreams());
     }
 
     public int port() {

@@ -24,6 +24,10 @@ public final class GatewayMain {
         Gateway gateway = Gateway.start(settings);
         LOG.info("gateway listening on {}:{} (admin port {}), redis {}, {} partitions", settings.http().host(), gateway.port(),
                 gateway.adminPort(), settings.redis().uri().toString(), settings.redis().partitions().count());
-        Runtime.getRuntime().addShutdownHook(new Thread(gateway::close, "gateway-shutdown"));
+        // SIGTERM: drain (clients move to other gateways), then stop.
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            gateway.drain();
+            gateway.close();
+        }, "gateway-drain"));
     }
 }

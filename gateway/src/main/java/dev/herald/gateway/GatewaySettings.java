@@ -13,14 +13,15 @@ import java.time.Duration;
  * @param maxUnwritable     how long a connection may stay unwritable before it is shed
  * @param heartbeatInterval idle time before a comment frame is sent
  * @param sendBufferBytes   SO_SNDBUF of client sockets, 0 for the OS default
- * @param retry             reconnection hint sent when a stream opens
+ * @param retry             reconnection hint sent when a stream opens (jittered when streams are closed)
+ * @param drainPeriod       how long a graceful drain spreads the closing of streams
  * @param maxTopics         most topics per stream
  * @param replayPageSize    entries per history read
  * @param tailerBlock       XREAD BLOCK timeout
  * @param tailerCount       XREAD COUNT
  */
 public record GatewaySettings(RedisSettings redis, HttpSettings http, long maxPendingBytes, Duration maxUnwritable,
-                              Duration heartbeatInterval, int sendBufferBytes, Duration retry, int maxTopics,
+                              Duration heartbeatInterval, int sendBufferBytes, Duration retry, Duration drainPeriod, int maxTopics,
                               int replayPageSize, Duration tailerBlock, int tailerCount) {
 
     public static GatewaySettings from(Config c) {
@@ -34,6 +35,7 @@ public record GatewaySettings(RedisSettings redis, HttpSettings http, long maxPe
             long sendBuffer = cfg.getBytes(p + "send-buffer");
             ConfigLoader.check(cfg, p + "send-buffer", sendBuffer >= 0 && sendBuffer <= 64 * 1024 * 1024, "must be between 0 (OS default) and 64MiB");
             Duration retry = positive(cfg, p + "retry");
+            Duration drain = positive(cfg, p + "drain.period");
             int topics = cfg.getInt(p + "max-topics-per-stream");
             ConfigLoader.check(cfg, p + "max-topics-per-stream", topics >= 1 && topics <= 10_000, "must be between 1 and 10000");
             int page = cfg.getInt(p + "replay.page-size");
@@ -44,7 +46,7 @@ public record GatewaySettings(RedisSettings redis, HttpSettings http, long maxPe
             int count = cfg.getInt(p + "tailer.count");
             ConfigLoader.check(cfg, p + "tailer.count", count >= 1 && count <= 100_000, "must be between 1 and 100000");
             return new GatewaySettings(redis, HttpSettings.from(cfg), pending, unwritable, heartbeat, (int) sendBuffer,
-                    retry, topics, page, block, count);
+                    retry, drain, topics, page, block, count);
         });
     }
 

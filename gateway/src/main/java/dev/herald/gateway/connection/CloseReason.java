@@ -14,6 +14,8 @@ public enum CloseReason {
     WRITE_ERROR(false),
     /** History could not be read from Redis during a resume; the client resumes again. */
     REPLAY_FAILED(false),
+    /** Closed with a retry hint while the gateway drains, so the client reconnects to another gateway. */
+    DRAINED(false),
     /** The gateway is stopping. */
     SHUTDOWN(false);
 

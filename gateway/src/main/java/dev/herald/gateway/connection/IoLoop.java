@@ -15,6 +15,20 @@ public final class IoLoop {
 
     private final XnioIoThread thread;
     private final Set<SseConnection> connections = new LinkedHashSet<>();
+    private Drain drain;
+    /** The number of connections, for other threads. */
+    private volatile int size;
+
+    /** A drain in progress: connections are closed at an even pace until the deadline. */
+    private record Drain(long startNanos, long endNanos, int total, RetryHints hints) {
+        /** How many of the connections should be closed by {@code now}. */
+        int dueBy(long now) {
+            if (now >= endNanos) {
+                return total;
+            }
+            return (int) (total * (double) (now - startNanos) / (endNanos - startNanos));
+        }
+    }
 
     IoLoop(XnioIoThread thread) {
         this.thread = thread;
@@ -27,10 +41,17 @@ public final class IoLoop {
 
     void add(SseConnection connection) {
         connections.add(connection);
+        size = connections.size();
     }
 
     void remove(SseConnection connection) {
         connections.remove(connection);
+        size = connections.size();
+    }
+
+    /** Connections on this thread; safe to read from any thread. */
+    int size() {
+        return size;
     }
 
     /** A snapshot, for shutdown and diagnostics. */
@@ -38,10 +59,36 @@ public final class IoLoop {
         return connections.toArray(SseConnection[]::new);
     }
 
+    /** Starts closing this thread's streams in waves over {@code periodNanos}. Call on this IO thread. */
+    void startDrain(long periodNanos, RetryHints hints) {
+        long now = System.nanoTime();
+        drain = new Drain(now, now + periodNanos, connections.size(), hints);
+    }
+
     private void tick() {
         long now = System.nanoTime();
         for (SseConnection c : connections()) {
             c.tick(now);
+        }
+        if (drain != null) {
+            drainStep(now);
+        }
+    }
+
+    private void drainStep(long now) {
+        SseConnection[] open = connections();
+        int closing = 0;
+        for (SseConnection c : open) {
+            closing += c.isClosing() ? 1 : 0;
+        }
+        int toClose = drain.dueBy(now) - (drain.total() - open.length + closing);
+        for (SseConnection c : open) {
+            if (now >= drain.endNanos()) {
+                c.close(CloseReason.DRAINED);
+            } else if (toClose > 0 && !c.isClosing()) {
+                c.closeAfterFlush(drain.hints().frame(), CloseReason.DRAINED);
+                toClose--;
+            }
         }
     }
 }

@@ -14,6 +14,22 @@ public final class IoLoops {
         return loops.computeIfAbsent(thread, IoLoop::new);
     }
 
+    /** Starts a drain on every IO thread: streams closed evenly over {@code periodNanos}. */
+    public void startDrain(long periodNanos, RetryHints hints) {
+        for (IoLoop loop : loops.values()) {
+            loop.thread().execute(() -> loop.startDrain(periodNanos, hints));
+        }
+    }
+
+    /** Open streams over all IO threads (read from other threads: a snapshot that may be slightly stale). */
+    public int openStreams() {
+        int n = 0;
+        for (IoLoop loop : loops.values()) {
+            n += loop.size();
+        }
+        return n;
+    }
+
     /** Closes every stream, each on its own IO thread. */
     public void closeAll(CloseReason reason) {
         List<IoLoop> all = new ArrayList<>(loops.values());

@@ -49,6 +49,8 @@ public final class SseConnection implements Subscriber {
     private boolean dirty;
     private boolean writesResumed;
     private boolean closed;
+    /** Set by {@link #closeAfterFlush}: take no more frames, close once the queue is written. */
+    private CloseReason closing;
     private long unwritableSinceNanos;
     private long lastWriteNanos;
 
@@ -100,7 +102,7 @@ public final class SseConnection implements Subscriber {
 
     @Override
     public boolean offer(SharedFrame frame) {
-        if (closed) {
+        if (closed || closing != null) {
             return false;
         }
         PartitionState p = partitions.get(frame.partition());
@@ -213,6 +215,10 @@ public final class SseConnection implements Subscriber {
                 return false;
             }
             becomeWritable();
+            if (closing != null) {
+                close(closing);
+                return false;
+            }
             return true;
         } catch (IOException e) {
             LOG.debug("write failed for {}: {}", exchange.getSourceAddress(), e.toString());
@@ -287,6 +293,28 @@ public final class SseConnection implements Subscriber {
         Map<Integer, StreamId> map = new HashMap<>();
         partitions.values().forEach(p -> map.put(p.partition(), p.position()));
         return Cursor.of(map);
+    }
+
+    /**
+     * Ends the stream after writing {@code lastFrame} (e.g. a retry hint) and whatever is queued; a client
+     * too slow to take it is closed by the drain deadline or the unwritable check instead. Nothing new is
+     * queued meanwhile: the client resumes from its last event ID.
+     */
+    void closeAfterFlush(ByteBuffer lastFrame, CloseReason reason) {
+        if (closed || closing != null) {
+            return;
+        }
+        closing = reason;
+        for (PartitionState p : partitions.values()) {
+            p.release();
+        }
+        queue.add(lastFrame, 0);
+        reportPending();
+        writeQueued();
+    }
+
+    boolean isClosing() {
+        return closing != null;
     }
 
     /** Ends the stream at once and releases everything it holds. Idempotent. */

@@ -4,6 +4,7 @@ import dev.herald.common.event.Cursor;
 import dev.herald.common.http.JsonResponses;
 import dev.herald.common.sse.SseEncoder;
 import dev.herald.common.topic.Topic;
+import dev.herald.gateway.connection.RetryHints;
 import dev.herald.gateway.connection.StreamOpener;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
@@ -13,11 +14,14 @@ import io.undertow.util.SameThreadExecutor;
 import java.util.Deque;
 import java.util.LinkedHashSet;
 import java.util.Set;
+import java.util.function.BooleanSupplier;
 
 /**
  * {@code GET /v1/stream?topic=a&topic=b}: validates the topics and the resume point ({@code Last-Event-ID}
  * header, else {@code lastEventId} query parameter), answers bad requests with a JSON 400 before anything
- * is streamed, then opens the event stream.
+ * is streamed, then opens the event stream. While the gateway drains, a valid request gets an event stream
+ * holding only a jittered {@code retry:} hint, which ends at once: {@code EventSource} reconnects (through
+ * the load balancer, to another gateway), whereas an error status would make it give up for good.
  */
 public final class StreamHandler implements HttpHandler {
     private static final HttpString LAST_EVENT_ID = new HttpString("Last-Event-ID");
@@ -27,11 +31,15 @@ public final class StreamHandler implements HttpHandler {
     private final int partitionCount;
     private final int maxTopics;
     private final String opening;
+    private final BooleanSupplier draining;
+    private final RetryHints retryHints;
 
-    public StreamHandler(StreamOpener opener, int partitionCount, int maxTopics, long retryMillis) {
+    public StreamHandler(StreamOpener opener, int partitionCount, int maxTopics, long retryMillis, BooleanSupplier draining) {
         this.opener = opener;
         this.partitionCount = partitionCount;
         this.maxTopics = maxTopics;
+        this.draining = draining;
+        this.retryHints = new RetryHints(retryMillis);
         // A comment and a retry hint: written at once so the headers leave and EventSource.onopen fires.
         this.opening = SseEncoder.comment("herald") + SseEncoder.retry(retryMillis);
     }
@@ -71,6 +79,10 @@ public final class StreamHandler implements HttpHandler {
                 .put(Headers.CONTENT_TYPE, "text/event-stream; charset=utf-8")
                 .put(Headers.CACHE_CONTROL, "no-cache")
                 .put(X_ACCEL_BUFFERING, "no");
+        if (draining.getAsBoolean()) {
+            exchange.getResponseSender().send(retryHints.frame());
+            return;
+        }
         // Dispatching keeps the exchange open after this handler returns; the stream runs on this IO thread.
         exchange.dispatch(SameThreadExecutor.INSTANCE, () -> opener.open(exchange, topics, resumeFrom, opening));
     }
