@@ -177,6 +177,11 @@ public final class SseClient implements AutoCloseable {
         return all.isEmpty() ? null : all.get(all.size() - 1).lastEventId();
     }
 
+    /** The last {@code retry:} the server sent, or null. */
+    public Long reconnectionTime() {
+        return parser.reconnectionTime();
+    }
+
     public List<String> comments() {
         return parser.comments();
     }

@@ -1,0 +1,73 @@
+package dev.herald.gateway.faults;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/** Publishes numbered events round-robin over topics at a steady pace, recording what was acknowledged. */
+final class EventPump implements AutoCloseable {
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private final int publisherPort;
+    private final List<String> topics;
+    private final long intervalMillis;
+    private final DeliveryCheck check;
+    private final AtomicInteger unavailable = new AtomicInteger();
+    private final AtomicInteger failed = new AtomicInteger();
+    private final Thread thread;
+    private volatile boolean running = true;
+
+    EventPump(int publisherPort, List<String> topics, long intervalMillis, DeliveryCheck check) {
+        this.publisherPort = publisherPort;
+        this.topics = topics;
+        this.intervalMillis = intervalMillis;
+        this.check = check;
+        this.thread = new Thread(this::run, "event-pump");
+        thread.start();
+    }
+
+    private void run() {
+        for (int seq = 0; running; seq++) {
+            String topic = topics.get(seq % topics.size());
+            String data = topic + "#" + seq;
+            check.attempted(topic, data);
+            try {
+                HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + publisherPort + "/v1/topics/" + topic + "/events"))
+                        .timeout(Duration.ofSeconds(10))
+                        .POST(HttpRequest.BodyPublishers.ofString("{\"data\":\"" + data + "\"}")).build(), HttpResponse.BodyHandlers.ofString());
+                if (r.statusCode() == 201) {
+                    check.acknowledged(topic, data);
+                } else if (r.statusCode() == 503 && r.headers().firstValue("Retry-After").isPresent()) {
+                    unavailable.incrementAndGet();
+                } else {
+                    failed.incrementAndGet();
+                }
+                Thread.sleep(intervalMillis);
+            } catch (IOException e) {
+                failed.incrementAndGet();
+            } catch (InterruptedException e) {
+                return;
+            }
+        }
+    }
+
+    /** Answers {@code 503} with {@code Retry-After}. */
+    int unavailable() {
+        return unavailable.get();
+    }
+
+    /** Answers that were neither 201 nor a proper 503, and transport errors. */
+    int failed() {
+        return failed.get();
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        running = false;
+        thread.join(15_000);
+    }
+}

@@ -1,0 +1,131 @@
+package dev.herald.gateway.faults;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.herald.gateway.testing.Haproxy;
+import dev.herald.gateway.testing.ResumingSseClient;
+import dev.herald.gateway.testing.ServiceProcess;
+import dev.herald.testing.RedisServer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Two gateway processes behind a real HAProxy; one dies (SIGKILL) or drains (SIGTERM) while events
+ * flow. Clients that behave like EventSource must end with exactly the published sequence.
+ */
+class GatewayFailoverIT {
+    private static final Logger LOG = LoggerFactory.getLogger(GatewayFailoverIT.class);
+    private static final List<String> TOPICS = List.of("fo-a", "fo-b", "fo-c", "fo-d");
+    private static final int CLIENTS = 40;
+
+    private Path dir;
+    private RedisServer redis;
+    private ServiceProcess publisher;
+    private final List<ServiceProcess> gateways = new ArrayList<>();
+    private Haproxy haproxy;
+    private final List<ResumingSseClient> clients = new ArrayList<>();
+    private final DeliveryCheck check = new DeliveryCheck();
+
+    @BeforeEach
+    void start() throws Exception {
+        dir = Files.createTempDirectory(Files.createDirectories(Path.of("target", "it-logs")), "failover");
+        redis = RedisServer.start();
+        Map<String, String> common = Map.of("herald.redis.uri", redis.uri());
+        publisher = ServiceProcess.start("publisher", "publisher", common, dir);
+        for (int i = 0; i < 2; i++) {
+            gateways.add(ServiceProcess.start("gateway", "gateway-" + i, Map.of("herald.redis.uri", redis.uri(),
+                    "herald.gateway.retry", "300ms", "herald.gateway.drain.period", "4s"), dir));
+        }
+        haproxy = Haproxy.start(gateways, dir);
+        for (int i = 0; i < CLIENTS; i++) {
+            clients.add(new ResumingSseClient(haproxy.port(), "/v1/stream?topic=" + TOPICS.get(i % TOPICS.size())));
+        }
+        for (ResumingSseClient c : clients) {
+            assertThat(c.awaitConnected(Duration.ofSeconds(10))).isTrue();
+        }
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        for (ResumingSseClient c : clients) {
+            c.close();
+        }
+        if (haproxy != null) {
+            haproxy.close();
+        }
+        for (ServiceProcess g : gateways) {
+            g.close();
+        }
+        if (publisher != null) {
+            publisher.close();
+        }
+        if (redis != null) {
+            redis.close();
+        }
+    }
+
+    @Test
+    void killingAGatewayMovesItsClientsToTheOtherWithNothingLostOrDuplicated() throws Exception {
+        try (EventPump pump = new EventPump(publisher.port(), TOPICS, 5, check)) {
+            Thread.sleep(1500);
+            gateways.get(0).kill();
+            Thread.sleep(3000);
+        }
+        assertEveryClientHasExactlyThePublishedSequence();
+        assertThat(clients.stream().filter(c -> c.connects() > 1).count()).as("clients that reconnected").isGreaterThan(0);
+    }
+
+    @Test
+    void drainingAGatewayMovesItsClientsWithinTheDrainPeriodWithNothingLostOrDuplicated() throws Exception {
+        long exitMillis;
+        try (EventPump pump = new EventPump(publisher.port(), TOPICS, 5, check)) {
+            Thread.sleep(1500);
+            long t0 = System.nanoTime();
+            gateways.get(0).terminate();
+            assertThat(gateways.get(0).awaitExit(Duration.ofSeconds(15))).as("gateway exited after its drain").isTrue();
+            exitMillis = (System.nanoTime() - t0) / 1_000_000;
+            Thread.sleep(1000);
+        }
+        assertEveryClientHasExactlyThePublishedSequence();
+        assertThat(exitMillis).as("drain of 4 s plus shutdown").isLessThan(8000);
+        assertThat(gateways.get(0).log()).contains("drain started").contains("drain finished: 0 streams left");
+        LOG.info("drained gateway exited {} ms after SIGTERM", exitMillis);
+    }
+
+    private void assertEveryClientHasExactlyThePublishedSequence() {
+        int acked = check.acknowledgedCount();
+        assertThat(acked).isGreaterThan(100);
+        Awaitility.await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200)).until(() -> {
+            for (int i = 0; i < clients.size(); i++) {
+                if (check.lost(TOPICS.get(i % TOPICS.size()), clients.get(i).data()) > 0) {
+                    return false;
+                }
+            }
+            return true;
+        });
+        int lost = 0;
+        int duplicated = 0;
+        for (int i = 0; i < clients.size(); i++) {
+            String topic = TOPICS.get(i % TOPICS.size());
+            List<String> got = clients.get(i).data();
+            lost += check.lost(topic, got);
+            duplicated += DeliveryCheck.duplicated(got);
+            assertThat(check.inPublishOrder(topic, got)).as("client %d in order", i).isTrue();
+            assertThat(got).as("client %d", i).isEqualTo(check.acknowledged(topic));
+        }
+        LOG.info("{} clients, {} events acknowledged: {} lost, {} duplicated, reconnects {}", clients.size(), acked, lost, duplicated,
+                clients.stream().mapToInt(c -> c.connects() - 1).sum());
+        assertThat(lost).isZero();
+        assertThat(duplicated).isZero();
+    }
+}
