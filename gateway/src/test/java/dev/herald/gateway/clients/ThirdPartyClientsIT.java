@@ -1,0 +1,162 @@
+package dev.herald.gateway.clients;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.herald.gateway.testing.Haproxy;
+import dev.herald.gateway.testing.ServiceProcess;
+import dev.herald.testing.RedisServer;
+import dev.herald.testing.SseParser;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** Clients nobody here wrote: {@code curl -N} and the npm {@code eventsource} package (WHATWG EventSource). */
+class ThirdPartyClientsIT {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+    private static final Path NODE_DIR = Path.of("src", "test", "node").toAbsolutePath();
+
+    static Path dir;
+    static RedisServer redis;
+    static ServiceProcess publisher;
+    static final List<ServiceProcess> gateways = new ArrayList<>();
+    static Haproxy haproxy;
+
+    @BeforeAll
+    static void start() throws Exception {
+        dir = Files.createTempDirectory(Files.createDirectories(Path.of("target", "it-logs")), "clients");
+        redis = RedisServer.start();
+        publisher = ServiceProcess.start("publisher", "publisher", Map.of("herald.redis.uri", redis.uri()), dir);
+        for (int i = 0; i < 2; i++) {
+            gateways.add(ServiceProcess.start("gateway", "gateway-" + i, Map.of("herald.redis.uri", redis.uri(), "herald.gateway.retry", "300ms"), dir));
+        }
+        haproxy = Haproxy.start(gateways, dir);
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        haproxy.close();
+        for (ServiceProcess g : gateways) {
+            g.close();
+        }
+        publisher.close();
+        redis.close();
+    }
+
+    @Test
+    void curlShowsEventsPublishedWithCurl() throws Exception {
+        Process curl = new ProcessBuilder("curl", "-sN", "--max-time", "4",
+                "http://127.0.0.1:" + gateways.get(1).port() + "/v1/stream?topic=curl-t").redirectErrorStream(true).start();
+        Thread.sleep(700);
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            Process post = new ProcessBuilder("curl", "-s", "-X", "POST", "-H", "Content-Type: application/json",
+                    "-d", "{\"event\":\"note\",\"data\":\"hello " + i + "\"}",
+                    "http://127.0.0.1:" + publisher.port() + "/v1/topics/curl-t/events").start();
+            ids.add(JSON.readTree(post.getInputStream().readAllBytes()).get("id").asText());
+            assertThat(post.waitFor(5, TimeUnit.SECONDS)).isTrue();
+        }
+        assertThat(curl.waitFor(10, TimeUnit.SECONDS)).isTrue();
+        String out = new String(curl.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        List<SseParser.Event> events = SseParser.parseAll(out);
+        assertThat(events).extracting(SseParser.Event::type).containsOnly("note");
+        assertThat(events).extracting(SseParser.Event::data).containsExactly("hello 0", "hello 1", "hello 2", "hello 3", "hello 4");
+        assertThat(events).extracting(SseParser.Event::lastEventId).containsExactlyElementsOf(ids);
+    }
+
+    @Test
+    void npmEventSourceResumesOnTheOtherGatewayAfterItsGatewayIsKilled() throws Exception {
+        installNodeClient();
+        Process node = new ProcessBuilder("node", "listen.mjs", "http://127.0.0.1:" + haproxy.port() + "/v1/stream?topic=es-t", "12")
+                .directory(NODE_DIR.toFile()).redirectError(dir.resolve("node.err").toFile()).start();
+        List<JsonNode> lines = new ArrayList<>();
+        Thread reader = new Thread(() -> {
+            try (var in = node.inputReader(StandardCharsets.UTF_8)) {
+                String line;
+                while ((line = in.readLine()) != null) {
+                    synchronized (lines) {
+                        lines.add(JSON.readTree(line));
+                    }
+                }
+            } catch (IOException e) {
+                // node exited
+            }
+        });
+        reader.start();
+        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> count(lines, "open") == 1);
+        List<String> published = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            published.add(publish("es-t", "before " + i));
+        }
+        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> count(lines, "event") == 5);
+        ServiceProcess serving = gateways.stream().filter(g -> openStreams(g) == 1).findFirst().orElseThrow();
+        serving.kill();
+        for (int i = 0; i < 5; i++) {
+            published.add(publish("es-t", "after " + i));
+        }
+        Awaitility.await().atMost(Duration.ofSeconds(15)).until(() -> count(lines, "event") >= 10);
+        Thread.sleep(300);
+        node.destroy();
+        reader.join(5000);
+        List<String> received = new ArrayList<>();
+        synchronized (lines) {
+            for (JsonNode l : lines) {
+                if (l.get("kind").asText().equals("event")) {
+                    received.add(l.get("data").asText());
+                }
+            }
+        }
+        assertThat(received).isEqualTo(published);
+        assertThat(count(lines, "open")).as("EventSource reopened after the kill").isEqualTo(2);
+    }
+
+    private static void installNodeClient() throws Exception {
+        if (!Files.isDirectory(NODE_DIR.resolve("node_modules").resolve("eventsource"))) {
+            Process npm = new ProcessBuilder("npm", "ci", "--no-audit", "--no-fund").directory(NODE_DIR.toFile()).inheritIO().start();
+            assertThat(npm.waitFor(120, TimeUnit.SECONDS)).isTrue();
+            assertThat(npm.exitValue()).as("npm ci").isZero();
+        }
+    }
+
+    private static String publish(String topic, String data) throws Exception {
+        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + publisher.port() + "/v1/topics/" + topic + "/events"))
+                .POST(HttpRequest.BodyPublishers.ofString("{\"data\":\"" + data + "\"}")).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(r.statusCode()).isEqualTo(201);
+        return data;
+    }
+
+    private static int openStreams(ServiceProcess gateway) {
+        try {
+            String metrics = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + gateway.adminPort() + "/metrics")).build(),
+                    HttpResponse.BodyHandlers.ofString()).body();
+            Matcher m = Pattern.compile("(?m)^herald_gateway_connections\\{[^}]*} ([0-9.]+)").matcher(metrics);
+            return m.find() ? (int) Double.parseDouble(m.group(1)) : -1;
+        } catch (Exception e) {
+            return -1;
+        }
+    }
+
+    private static long count(List<JsonNode> lines, String kind) {
+        synchronized (lines) {
+            return lines.stream().filter(l -> l.get("kind").asText().equals(kind)).count();
+        }
+    }
+}
