@@ -5,6 +5,7 @@ import dev.herald.common.http.HealthHandler;
 import dev.herald.common.http.Metrics;
 import dev.herald.common.http.Routes;
 import dev.herald.common.redis.RedisConnector;
+import dev.herald.common.redis.RedisLink;
 import dev.herald.gateway.connection.CloseReason;
 import dev.herald.gateway.connection.ConnectionLimits;
 import dev.herald.gateway.connection.IoLoops;
@@ -13,16 +14,14 @@ import dev.herald.gateway.connection.StreamOpener;
 import dev.herald.gateway.dispatch.Dispatcher;
 import dev.herald.gateway.http.StreamHandler;
 import dev.herald.gateway.metrics.GatewayMetrics;
-import dev.herald.gateway.read.FeedTailer;
+import dev.herald.gateway.read.FeedTailers;
 import dev.herald.gateway.read.HistoryReader;
-import io.lettuce.core.api.StatefulRedisConnection;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.undertow.Handlers;
 import io.undertow.Undertow;
 import io.undertow.UndertowOptions;
 import io.undertow.server.RoutingHandler;
 import java.net.InetSocketAddress;
-import java.util.stream.IntStream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.xnio.Options;
@@ -34,11 +33,10 @@ import org.xnio.Options;
 public final class Gateway implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Gateway.class);
 
-    private final GatewaySettings settings;    private final RedisConnector redis;
-    private final StatefulRedisConnection<String, String> commands;
-    private final StatefulRedisConnection<String, String> tailerConnection;
-    private final FeedTailer tailer;
-    private final Thread tailerThread;
+    private final GatewaySettings settings;
+    private final RedisConnector redis;
+    private final RedisLink commands;
+    private final FeedTailers tailers;
     private final IoLoops loops = new IoLoops();
     private final PrometheusMeterRegistry registry;
     private final GatewayMetrics metrics;
@@ -50,16 +48,11 @@ public final class Gateway implements AutoCloseable {
         this.settings = settings;
         this.redis = new RedisConnector(settings.redis());
         this.commands = redis.connect();
-        this.tailerConnection = redis.connectForBlockingReads(settings.tailerBlock());
         this.registry = Metrics.newRegistry("gateway");
         this.metrics = new GatewayMetrics(registry);
         int partitions = settings.redis().partitions().count();
         Dispatcher dispatcher = new Dispatcher(partitions);
-        this.tailer = new FeedTailer(tailerConnection, settings.redis().keys(), IntStream.range(0, partitions).toArray(),
-                dispatcher, metrics, settings.tailerBlock(), settings.tailerCount());
-        this.tailerThread = new Thread(tailer, "herald-tailer");
-        tailerThread.setDaemon(true);
-        tailerThread.start();
+        this.tailers = new FeedTailers(redis, dispatcher, metrics, settings.tailerBlock(), settings.tailerCount());
 
         HistoryReader history = new HistoryReader(commands.async(), settings.redis().keys(), settings.replayPageSize());
         ConnectionLimits limits = new ConnectionLimits(settings.maxPendingBytes(), settings.maxUnwritable().toNanos(),
@@ -92,7 +85,7 @@ public final class Gateway implements AutoCloseable {
 
     /** Ready once the tailer knows where every feed stands and Redis is connected, until a drain starts. */
     public boolean isReady() {
-        return !draining && tailer.isStarted() && tailerConnection.isOpen() && commands.isOpen();
+        return !draining && tailers.isReady() && commands.isOpen();
     }
 
     /**
@@ -135,18 +128,12 @@ public final class Gateway implements AutoCloseable {
 
     @Override
     public void close() {
-        tailer.stop();
         loops.closeAll(CloseReason.SHUTDOWN);
         if (admin != null) {
             admin.close();
         }
         server.stop();
-        try {
-            tailerThread.join(5000);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        tailerConnection.close();
+        tailers.close();
         commands.close();
         redis.close();
     }

@@ -11,7 +11,7 @@ import dev.herald.publisher.api.EventParser;
 import dev.herald.publisher.api.PublishHandler;
 import dev.herald.publisher.api.TopicInfoHandler;
 import dev.herald.publisher.stream.EventAppender;
-import io.lettuce.core.api.StatefulRedisConnection;
+import dev.herald.common.redis.RedisLink;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.undertow.Handlers;
 import io.undertow.Undertow;
@@ -22,7 +22,7 @@ import java.net.InetSocketAddress;
 /** The publisher service: REST API in, publish script out. One Redis connection serves every request. */
 public final class Publisher implements AutoCloseable {
     private final RedisConnector redis;
-    private final StatefulRedisConnection<String, String> connection;
+    private final RedisLink connection;
     private final Undertow server;
     private final AdminListener admin;
 

@@ -2,7 +2,7 @@ package dev.herald.common.redis;
 
 import io.lettuce.core.RedisNoScriptException;
 import io.lettuce.core.ScriptOutputType;
-import io.lettuce.core.api.async.RedisAsyncCommands;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -31,7 +31,7 @@ public final class PublishScript {
      * Runs the script. {@code keys} are the feed then one history per event; {@code args} as documented in
      * {@code publish.lua}. Completes with the entry IDs, in order.
      */
-    public static CompletionStage<List<String>> run(RedisAsyncCommands<String, String> redis, String[] keys, String[] args) {
+    public static CompletionStage<List<String>> run(RedisClusterAsyncCommands<String, String> redis, String[] keys, String[] args) {
         CompletionStage<List<String>> bySha = redis.<List<String>>evalsha(SHA, ScriptOutputType.MULTI, keys, args);
         return bySha.handle((ids, error) -> {
             if (error == null) {

@@ -1,38 +1,67 @@
 package dev.herald.common.redis;
 
 import dev.herald.common.config.RedisSettings;
+import io.lettuce.core.AbstractRedisClient;
 import io.lettuce.core.ClientOptions;
+import io.lettuce.core.ReadFrom;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.SocketOptions;
 import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.cluster.ClusterClientOptions;
+import io.lettuce.core.cluster.ClusterTopologyRefreshOptions;
+import io.lettuce.core.cluster.RedisClusterClient;
+import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
+import io.lettuce.core.codec.StringCodec;
+import io.lettuce.core.masterreplica.MasterReplica;
 import java.time.Duration;
 
 /**
  * Opens Lettuce connections with the options Herald relies on: automatic reconnect, commands rejected
- * (not queued without limit) while Redis is unreachable, TCP keepalive, and a command timeout.
+ * (not queued without limit) while Redis is unreachable, TCP keepalive, and a command timeout. Speaks to
+ * one Redis, to the master a Sentinel group names (following failovers), or to a Redis Cluster.
  */
 public final class RedisConnector implements AutoCloseable {
-    private final RedisClient client;
     private final RedisSettings settings;
+    private final RedisClient client;
+    private final RedisClusterClient clusterClient;
 
     public RedisConnector(RedisSettings settings) {
         this.settings = settings;
-        RedisURI uri = settings.uri();
-        uri.setTimeout(settings.commandTimeout());
-        this.client = RedisClient.create(uri);
-        client.setOptions(ClientOptions.builder()
-                .autoReconnect(true)
-                .requestQueueSize(settings.requestQueueSize())
-                .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
-                .socketOptions(SocketOptions.builder()
-                        .connectTimeout(Duration.ofSeconds(2))
-                        .keepAlive(true)
-                        .tcpNoDelay(true)
-                        .build())
-                .timeoutOptions(TimeoutOptions.enabled(settings.commandTimeout()))
-                .build());
+        settings.uris().forEach(uri -> uri.setTimeout(settings.commandTimeout()));
+        SocketOptions socket = SocketOptions.builder()
+                .connectTimeout(Duration.ofSeconds(2))
+                .keepAlive(true)
+                .tcpNoDelay(true)
+                .build();
+        if (settings.cluster()) {
+            this.client = null;
+            this.clusterClient = RedisClusterClient.create(settings.uris());
+            clusterClient.setOptions(ClusterClientOptions.builder()
+                    .autoReconnect(true)
+                    .requestQueueSize(settings.requestQueueSize())
+                    // Node connections open lazily on first use, so commands must wait for them rather
+                    // than be rejected; during a node outage they fail after the command timeout.
+                    .disconnectedBehavior(ClientOptions.DisconnectedBehavior.ACCEPT_COMMANDS)
+                    .socketOptions(socket)
+                    .timeoutOptions(TimeoutOptions.enabled(settings.commandTimeout()))
+                    .topologyRefreshOptions(ClusterTopologyRefreshOptions.builder()
+                            .enablePeriodicRefresh(Duration.ofSeconds(30))
+                            .enableAllAdaptiveRefreshTriggers()
+                            .build())
+                    .build());
+        } else {
+            this.clusterClient = null;
+            this.client = RedisClient.create();
+            client.setOptions(ClientOptions.builder()
+                    .autoReconnect(true)
+                    .requestQueueSize(settings.requestQueueSize())
+                    .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+                    .socketOptions(socket)
+                    .timeoutOptions(TimeoutOptions.enabled(settings.commandTimeout()))
+                    .build());
+        }
     }
 
     public RedisSettings settings() {
@@ -40,22 +69,37 @@ public final class RedisConnector implements AutoCloseable {
     }
 
     /** A connection for ordinary commands; safe to share between threads. */
-    public StatefulRedisConnection<String, String> connect() {
-        return client.connect();
+    public RedisLink connect() {
+        if (clusterClient != null) {
+            StatefulRedisClusterConnection<String, String> c = clusterClient.connect();
+            return new RedisLink(c, c.async(), c.sync());
+        }
+        RedisURI uri = settings.uri();
+        StatefulRedisConnection<String, String> c;
+        if (!uri.getSentinels().isEmpty()) {
+            // Master/replica with Sentinel: follows the master through failovers.
+            var mr = MasterReplica.connect(client, StringCodec.UTF8, uri);
+            mr.setReadFrom(ReadFrom.UPSTREAM);
+            c = mr;
+        } else {
+            c = client.connect(uri);
+        }
+        return new RedisLink(c, c.async(), c.sync());
     }
 
     /**
      * A connection reserved for one blocking reader. {@code XREAD BLOCK} holds its connection until it
      * answers, so it must never share one with other commands; its timeout leaves room for the block.
      */
-    public StatefulRedisConnection<String, String> connectForBlockingReads(Duration block) {
-        StatefulRedisConnection<String, String> connection = client.connect();
-        connection.setTimeout(settings.commandTimeout().plus(block));
-        return connection;
+    public RedisLink connectForBlockingReads(Duration block) {
+        RedisLink link = connect();
+        link.setTimeout(settings.commandTimeout().plus(block));
+        return link;
     }
 
     @Override
     public void close() {
-        client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+        AbstractRedisClient c = client != null ? client : clusterClient;
+        c.shutdown(Duration.ZERO, Duration.ofSeconds(2));
     }
 }

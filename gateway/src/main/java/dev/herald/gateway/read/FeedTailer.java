@@ -10,8 +10,8 @@ import io.lettuce.core.Range;
 import io.lettuce.core.Limit;
 import io.lettuce.core.StreamMessage;
 import io.lettuce.core.XReadArgs;
-import io.lettuce.core.api.StatefulRedisConnection;
-import io.lettuce.core.api.sync.RedisCommands;
+import dev.herald.common.redis.RedisLink;
+import io.lettuce.core.cluster.api.sync.RedisClusterCommands;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -28,7 +28,7 @@ import org.slf4j.LoggerFactory;
 public final class FeedTailer implements Runnable {
     private static final Logger LOG = LoggerFactory.getLogger(FeedTailer.class);
 
-    private final StatefulRedisConnection<String, String> connection;
+    private final RedisLink connection;
     private final KeyLayout keys;
     private final int[] partitions;
     private final Dispatcher dispatcher;
@@ -40,7 +40,7 @@ public final class FeedTailer implements Runnable {
     private volatile boolean running = true;
     private volatile boolean started;
 
-    public FeedTailer(StatefulRedisConnection<String, String> connection, KeyLayout keys, int[] partitions,
+    public FeedTailer(RedisLink connection, KeyLayout keys, int[] partitions,
                       Dispatcher dispatcher, TailerMetrics metrics, Duration block, int count) {
         this.connection = connection;
         this.keys = keys;
@@ -66,7 +66,7 @@ public final class FeedTailer implements Runnable {
 
     @Override
     public void run() {
-        RedisCommands<String, String> redis = connection.sync();
+        RedisClusterCommands<String, String> redis = connection.sync();
         long backoffMillis = 50;
         while (running) {
             try {
@@ -88,7 +88,7 @@ public final class FeedTailer implements Runnable {
     }
 
     /** A fresh gateway delivers from now on: each feed's current last entry is its starting point. */
-    private void startAtFeedEnds(RedisCommands<String, String> redis) {
+    private void startAtFeedEnds(RedisClusterCommands<String, String> redis) {
         for (int i = 0; i < partitions.length; i++) {
             List<StreamMessage<String, String>> last = redis.xrevrange(keys.feed(partitions[i]), Range.unbounded(), Limit.from(1));
             positions[i] = last.isEmpty() ? StreamId.ZERO : StreamId.parse(last.get(0).getId());
@@ -98,7 +98,7 @@ public final class FeedTailer implements Runnable {
     }
 
     @SuppressWarnings("unchecked")
-    private void readOnce(RedisCommands<String, String> redis) {
+    private void readOnce(RedisClusterCommands<String, String> redis) {
         XReadArgs.StreamOffset<String>[] offsets = new XReadArgs.StreamOffset[partitions.length];
         for (int i = 0; i < partitions.length; i++) {
             offsets[i] = XReadArgs.StreamOffset.from(keys.feed(partitions[i]), positions[i].toString());

@@ -8,7 +8,7 @@ import dev.herald.common.topic.Topic;
 import io.lettuce.core.Limit;
 import io.lettuce.core.Range;
 import io.lettuce.core.StreamMessage;
-import io.lettuce.core.api.async.RedisAsyncCommands;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -18,11 +18,11 @@ import java.util.concurrent.CompletableFuture;
  * the check that tells whether events after a resume point were already trimmed away.
  */
 public final class HistoryReader {
-    private final RedisAsyncCommands<String, String> redis;
+    private final RedisClusterAsyncCommands<String, String> redis;
     private final KeyLayout keys;
     private final int pageSize;
 
-    public HistoryReader(RedisAsyncCommands<String, String> redis, KeyLayout keys, int pageSize) {
+    public HistoryReader(RedisClusterAsyncCommands<String, String> redis, KeyLayout keys, int pageSize) {
         this.redis = redis;
         this.keys = keys;
         this.pageSize = pageSize;

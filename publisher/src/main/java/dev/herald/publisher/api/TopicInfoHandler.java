@@ -7,7 +7,7 @@ import dev.herald.common.http.JsonResponses;
 import dev.herald.common.topic.Topic;
 import io.lettuce.core.Range;
 import io.lettuce.core.StreamMessage;
-import io.lettuce.core.api.async.RedisAsyncCommands;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import io.lettuce.core.Limit;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
@@ -22,10 +22,10 @@ import java.util.concurrent.CompletableFuture;
  * (null when empty) and its partition. A topic nobody published to has length 0.
  */
 public final class TopicInfoHandler implements HttpHandler {
-    private final RedisAsyncCommands<String, String> redis;
+    private final RedisClusterAsyncCommands<String, String> redis;
     private final RedisSettings settings;
 
-    public TopicInfoHandler(RedisAsyncCommands<String, String> redis, RedisSettings settings) {
+    public TopicInfoHandler(RedisClusterAsyncCommands<String, String> redis, RedisSettings settings) {
         this.redis = redis;
         this.settings = settings;
     }

@@ -4,7 +4,7 @@ import dev.herald.common.config.RedisSettings;
 import dev.herald.common.event.Cursor;
 import dev.herald.common.event.StreamId;
 import dev.herald.common.redis.PublishScript;
-import io.lettuce.core.api.async.RedisAsyncCommands;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -16,12 +16,12 @@ import java.util.concurrent.CompletableFuture;
  * each call touches one hash slot. Events of one partition are appended in request order.
  */
 public final class EventAppender {
-    private final RedisAsyncCommands<String, String> redis;
+    private final RedisClusterAsyncCommands<String, String> redis;
     private final RedisSettings settings;
     private final Retention retention;
     private final String feedMaxLen;
 
-    public EventAppender(RedisAsyncCommands<String, String> redis, RedisSettings settings, Retention retention, long feedMaxLen) {
+    public EventAppender(RedisClusterAsyncCommands<String, String> redis, RedisSettings settings, Retention retention, long feedMaxLen) {
         this.redis = redis;
         this.settings = settings;
         this.retention = retention;

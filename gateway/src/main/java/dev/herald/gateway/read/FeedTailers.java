@@ -1,0 +1,61 @@
+package dev.herald.gateway.read;
+
+import dev.herald.common.redis.RedisConnector;
+import dev.herald.common.redis.RedisLink;
+import dev.herald.gateway.dispatch.Dispatcher;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.IntStream;
+
+/**
+ * The gateway's feed readers, each on its own thread and its own blocking connection. On one Redis (or a
+ * Sentinel-managed master) a single tailer reads all partition feeds with one {@code XREAD}. On Redis
+ * Cluster an {@code XREAD} may only name keys of one hash slot, and each partition has a slot of its own,
+ * so there is one tailer per partition; each connects only to the node that serves its partition.
+ */
+public final class FeedTailers implements AutoCloseable {
+    private final List<FeedTailer> tailers = new ArrayList<>();
+    private final List<RedisLink> links = new ArrayList<>();
+    private final List<Thread> threads = new ArrayList<>();
+
+    public FeedTailers(RedisConnector redis, Dispatcher dispatcher, FeedTailer.TailerMetrics metrics, Duration block, int count) {
+        int partitions = redis.settings().partitions().count();
+        List<int[]> groups = redis.settings().cluster()
+                ? IntStream.range(0, partitions).mapToObj(p -> new int[]{p}).toList()
+                : List.of(IntStream.range(0, partitions).toArray());
+        for (int[] group : groups) {
+            RedisLink link = redis.connectForBlockingReads(block);
+            FeedTailer tailer = new FeedTailer(link, redis.settings().keys(), group, dispatcher, metrics, block, count);
+            Thread thread = new Thread(tailer, "herald-tailer-" + group[0]);
+            thread.setDaemon(true);
+            links.add(link);
+            tailers.add(tailer);
+            threads.add(thread);
+        }
+        threads.forEach(Thread::start);
+    }
+
+    /** True once every tailer knows where its feeds stand and its connection is up. */
+    public boolean isReady() {
+        for (int i = 0; i < tailers.size(); i++) {
+            if (!tailers.get(i).isStarted() || !links.get(i).isOpen()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    @Override
+    public void close() {
+        tailers.forEach(FeedTailer::stop);
+        for (Thread t : threads) {
+            try {
+                t.join(5000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        links.forEach(RedisLink::close);
+    }
+}
