@@ -55,14 +55,18 @@ public final class SentinelFixture implements AutoCloseable {
         return replica;
     }
 
-    /** Asks Sentinel to fail over, and waits until the former replica is the master. */
+    /**
+     * Asks Sentinel to fail over, and waits until the former replica is the master and the former master
+     * has been turned into its replica.
+     */
     public void failover() throws IOException, InterruptedException {
         String answer = sentinelCli("SENTINEL", "failover", MASTER_NAME);
         if (!answer.contains("OK")) {
             throw new IllegalStateException("SENTINEL FAILOVER: " + answer);
         }
-        Awaitility.await("replica promoted").atMost(Duration.ofSeconds(20))
-                .until(() -> replica.send("INFO", "replication").contains("role:master"));
+        Awaitility.await("replica promoted, old master demoted").atMost(Duration.ofSeconds(30)).until(() ->
+                replica.send("INFO", "replication").contains("role:master")
+                        && master.send("INFO", "replication").contains("role:slave"));
     }
 
     private String sentinelCli(String... args) throws IOException, InterruptedException {
