@@ -15,6 +15,7 @@ import dev.herald.gateway.dispatch.Dispatcher;
 import dev.herald.gateway.http.StreamHandler;
 import dev.herald.gateway.metrics.GatewayMetrics;
 import dev.herald.gateway.read.FeedTailers;
+import dev.herald.gateway.read.HistoryPages;
 import dev.herald.gateway.read.HistoryReader;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.undertow.Handlers;
@@ -54,12 +55,13 @@ public final class Gateway implements AutoCloseable {
         Dispatcher dispatcher = new Dispatcher(partitions);
         this.tailers = new FeedTailers(redis, dispatcher, metrics, settings.tailerBlock(), settings.tailerCount());
 
-        HistoryReader history = new HistoryReader(commands.async(), settings.redis().keys(), settings.replayPageSize());
+        HistoryPages history = new HistoryPages(new HistoryReader(commands.async(), settings.redis().keys(), settings.replayPageSize()),
+                metrics, settings.replayReadsInFlight(), settings.replayCacheBytes());
         ConnectionLimits limits = new ConnectionLimits(settings.maxPendingBytes(), settings.maxUnwritable().toNanos(),
-                settings.heartbeatInterval().toNanos());
+                settings.heartbeatInterval().toNanos(), settings.replayMaxEvents());
         StreamOpener opener = new StreamOpener(settings.redis().partitions(), dispatcher, history, limits, metrics, loops);
         RoutingHandler routes = Handlers.routing()
-                .get("/v1/stream", new StreamHandler(opener, partitions, settings.maxTopics(), settings.retry().toMillis(), () -> draining))
+                .get("/v1/stream", new StreamHandler(opener, settings, () -> draining, metrics))
                 .get("/health", new HealthHandler(this::isReady))
                 .setFallbackHandler(Routes.NOT_FOUND)
                 .setInvalidMethodHandler(Routes.METHOD_NOT_ALLOWED);

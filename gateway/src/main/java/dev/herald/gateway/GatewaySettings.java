@@ -16,13 +16,21 @@ import java.time.Duration;
  * @param retry             reconnection hint sent when a stream opens (jittered when streams are closed)
  * @param drainPeriod       how long a graceful drain spreads the closing of streams
  * @param maxTopics         most topics per stream
+ * @param reconnectPerSecond streams one address may open per second, 0 for no limit
+ * @param reconnectBurst    how many it may open at once
+ * @param trustForwardedFor take the client address from X-Forwarded-For
  * @param replayPageSize    entries per history read
+ * @param replayReadsInFlight history reads in flight at once per gateway
+ * @param replayCacheBytes  memory for shared history pages
+ * @param replayMaxEvents   events one resume may replay per partition
  * @param tailerBlock       XREAD BLOCK timeout
  * @param tailerCount       XREAD COUNT
  */
 public record GatewaySettings(RedisSettings redis, HttpSettings http, long maxPendingBytes, Duration maxUnwritable,
                               Duration heartbeatInterval, int sendBufferBytes, Duration retry, Duration drainPeriod, int maxTopics,
-                              int replayPageSize, Duration tailerBlock, int tailerCount) {
+                              double reconnectPerSecond, double reconnectBurst, boolean trustForwardedFor,
+                              int replayPageSize, int replayReadsInFlight, long replayCacheBytes, long replayMaxEvents,
+                              Duration tailerBlock, int tailerCount) {
 
     public static GatewaySettings from(Config c) {
         return ConfigLoader.read(c, cfg -> {
@@ -38,15 +46,26 @@ public record GatewaySettings(RedisSettings redis, HttpSettings http, long maxPe
             Duration drain = positive(cfg, p + "drain.period");
             int topics = cfg.getInt(p + "max-topics-per-stream");
             ConfigLoader.check(cfg, p + "max-topics-per-stream", topics >= 1 && topics <= 10_000, "must be between 1 and 10000");
+            double perSecond = cfg.getDouble(p + "reconnect-limit.per-second");
+            ConfigLoader.check(cfg, p + "reconnect-limit.per-second", perSecond >= 0, "must not be negative");
+            double burst = cfg.getDouble(p + "reconnect-limit.burst");
+            ConfigLoader.check(cfg, p + "reconnect-limit.burst", burst >= 1, "must be at least 1");
+            boolean forwarded = cfg.getBoolean(p + "reconnect-limit.trust-forwarded-for");
             int page = cfg.getInt(p + "replay.page-size");
             ConfigLoader.check(cfg, p + "replay.page-size", page >= 1 && page <= 100_000, "must be between 1 and 100000");
+            int inFlight = cfg.getInt(p + "replay.max-reads-in-flight");
+            ConfigLoader.check(cfg, p + "replay.max-reads-in-flight", inFlight >= 1 && inFlight <= 1024, "must be between 1 and 1024");
+            long cache = cfg.getBytes(p + "replay.cache-size");
+            ConfigLoader.check(cfg, p + "replay.cache-size", cache >= 0, "must not be negative");
+            long maxEvents = cfg.getLong(p + "replay.max-events");
+            ConfigLoader.check(cfg, p + "replay.max-events", maxEvents >= 1, "must be at least 1");
             Duration block = positive(cfg, p + "tailer.block");
             ConfigLoader.check(cfg, p + "tailer.block", block.compareTo(redis.commandTimeout()) < 0,
                     "must be shorter than herald.redis.command-timeout");
             int count = cfg.getInt(p + "tailer.count");
             ConfigLoader.check(cfg, p + "tailer.count", count >= 1 && count <= 100_000, "must be between 1 and 100000");
             return new GatewaySettings(redis, HttpSettings.from(cfg), pending, unwritable, heartbeat, (int) sendBuffer,
-                    retry, drain, topics, page, block, count);
+                    retry, drain, topics, perSecond, burst, forwarded, page, inFlight, cache, maxEvents, block, count);
         });
     }
 

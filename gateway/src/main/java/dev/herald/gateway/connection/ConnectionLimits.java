@@ -7,8 +7,10 @@ package dev.herald.gateway.connection;
  *                              events obey it too
  * @param maxUnwritableNanos    how long the socket may accept nothing before the connection is shed
  * @param heartbeatIntervalNanos idle time before a comment frame is sent
+ * @param maxReplayEvents       events one resume may replay per partition before the client is told to
+ *                              reset and goes live
  */
-public record ConnectionLimits(long maxPendingBytes, long maxUnwritableNanos, long heartbeatIntervalNanos) {
+public record ConnectionLimits(long maxPendingBytes, long maxUnwritableNanos, long heartbeatIntervalNanos, long maxReplayEvents) {
     /** Replay emits more only while less than this is queued, so live frames are never starved. */
     long replayHighWater() {
         return maxPendingBytes / 2;

@@ -1,13 +1,13 @@
 package dev.herald.gateway.connection;
 
-import dev.herald.common.event.Event;
 import dev.herald.common.event.StreamId;
 import dev.herald.common.sse.SseEncoder;
 import dev.herald.common.topic.Topic;
 import dev.herald.gateway.dispatch.Dispatcher;
 import dev.herald.gateway.dispatch.SharedFrame;
-import dev.herald.gateway.read.HistoryReader;
-import dev.herald.gateway.read.HistoryReader.TrimCheck;
+import dev.herald.gateway.read.HistoryPage;
+import dev.herald.gateway.read.HistoryPages;
+import dev.herald.gateway.read.HistoryReader.StreamFacts;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
@@ -19,11 +19,15 @@ import org.slf4j.LoggerFactory;
 /**
  * Replays one partition's history to a resuming connection: the events of its topics with IDs in
  * {@code (resume point, upTo]}, where {@code upTo} is what the dispatcher had already dispatched when the
- * connection registered for live events. Topics are read in pages and merged by ID, so the partition
- * position only moves forward; a page is read only when the connection's queue has room, so a replay
- * obeys the same bound as live delivery. When it reaches {@code upTo} it hands over to the held live
+ * connection registered for live events. Topics are read in shared pages (see {@link HistoryPages}) and
+ * merged by ID, so the partition position only moves forward; the next events are queued only while the
+ * connection's queue is below its replay high-water mark, so a replay obeys the same bound as live
+ * delivery and never starves live frames. When it reaches {@code upTo} it hands over to the held live
  * frames, dropping those it already sent — no gap, no duplicate. If held frames overflowed meanwhile, it
  * first reads on up to the dispatcher's new position.
+ *
+ * <p>Beyond {@code maxEvents} replayed events the client gets a {@code herald.reset} notice and goes
+ * straight to live delivery: a resume point too far back cannot make a gateway stream unbounded history.
  *
  * <p>Runs on the connection's IO thread; Redis answers are brought back to it.
  */
@@ -32,17 +36,20 @@ final class PartitionReplay {
 
     private final SseConnection connection;
     private final PartitionState state;
-    private final HistoryReader history;
+    private final HistoryPages history;
     private final Dispatcher dispatcher;
+    private final long maxEvents;
     private final TopicReader[] readers;
+    private final long startedNanos = System.nanoTime();
     private StreamId upTo;
+    private long replayed;
     private boolean started;
-    private boolean cancelled;
+    private boolean done;
 
-    /** One topic's pages within the current range. */
+    /** One topic's frames within the current range. */
     private static final class TopicReader {
         final Topic topic;
-        final ArrayDeque<Event> page = new ArrayDeque<>();
+        final ArrayDeque<SharedFrame> page = new ArrayDeque<>();
         StreamId readAfter;
         boolean exhausted;
         boolean reading;
@@ -53,31 +60,33 @@ final class PartitionReplay {
         }
     }
 
-    PartitionReplay(SseConnection connection, PartitionState state, HistoryReader history, Dispatcher dispatcher,
-                    StreamId from, StreamId upTo) {
+    PartitionReplay(SseConnection connection, PartitionState state, HistoryPages history, Dispatcher dispatcher,
+                    long maxEvents, StreamId from, StreamId upTo) {
         this.connection = connection;
         this.state = state;
         this.history = history;
         this.dispatcher = dispatcher;
+        this.maxEvents = maxEvents;
         this.upTo = upTo;
         List<Topic> topics = state.topics();
         this.readers = new TopicReader[topics.size()];
         for (int i = 0; i < readers.length; i++) {
             readers[i] = new TopicReader(topics.get(i), from);
         }
+        connection.metrics().replayStarted();
     }
 
     /** Checks for trimmed history (sending a reset notice per affected topic first), then replays. */
     void start() {
         StreamId from = state.position();
         CompletableFuture<?>[] checks = new CompletableFuture<?>[readers.length];
-        TrimCheck[] results = new TrimCheck[readers.length];
+        StreamFacts[] facts = new StreamFacts[readers.length];
         for (int i = 0; i < readers.length; i++) {
             int k = i;
-            checks[i] = history.checkTrimmed(state.partition(), readers[i].topic, from).thenAccept(r -> results[k] = r);
+            checks[i] = history.facts(state.partition(), readers[i].topic).thenAccept(f -> facts[k] = f);
         }
         CompletableFuture.allOf(checks).whenComplete((v, error) -> connection.loop().thread().execute(() -> {
-            if (cancelled) {
+            if (done) {
                 return;
             }
             if (error != null) {
@@ -85,8 +94,12 @@ final class PartitionReplay {
                 return;
             }
             for (int i = 0; i < readers.length; i++) {
-                if (results[i].eventsMayBeLost()) {
-                    sendReset(readers[i].topic, from, results[i].oldestRetained());
+                // History is a contiguous suffix of all that was appended; events after the resume point can
+                // be missing only if it was trimmed and now starts later. Conservative: the trimmed entries
+                // might all have been older than the resume point.
+                StreamId oldest = facts[i].oldestRetained();
+                if (facts[i].trimmed() && (oldest == null || oldest.isAfter(from))) {
+                    sendReset(readers[i].topic, "history_trimmed", from, oldest);
                 }
             }
             started = true;
@@ -95,13 +108,17 @@ final class PartitionReplay {
         }));
     }
 
+    /** Stops the replay (the connection closed). */
     void cancel() {
-        cancelled = true;
+        if (!done) {
+            done = true;
+            connection.metrics().replayEnded();
+        }
     }
 
     /** Sends merged events while the connection has room; reads a page when a topic runs dry. */
     void pump() {
-        if (!started || cancelled) {
+        if (!started || done) {
             return;
         }
         int sent = 0;
@@ -123,8 +140,15 @@ final class PartitionReplay {
                 }
                 break;
             }
-            Event e = next.page.pollFirst();
-            connection.enqueueEvent(state, SharedFrame.encode(state.partition(), e));
+            if (replayed >= maxEvents) {
+                for (TopicReader r : readers) {
+                    sendReset(r.topic, "replay_limit", state.position(), null);
+                }
+                goLive();
+                break;
+            }
+            connection.enqueueEvent(state, next.page.pollFirst());
+            replayed++;
             sent++;
         }
         if (sent > 0) {
@@ -146,30 +170,38 @@ final class PartitionReplay {
             return;
         }
         r.reading = true;
-        history.page(state.partition(), r.topic, r.readAfter, upTo).whenComplete((events, error) ->
+        history.page(state.partition(), r.topic, r.readAfter).whenComplete((page, error) ->
                 connection.loop().thread().execute(() -> {
                     r.reading = false;
-                    if (cancelled) {
+                    if (done) {
                         return;
                     }
                     if (error != null) {
                         fail(error);
                         return;
                     }
-                    r.page.addAll(events);
-                    if (!events.isEmpty()) {
-                        r.readAfter = events.get(events.size() - 1).id();
-                    }
-                    r.exhausted = events.size() < history.pageSize();
+                    take(r, page);
                     pump();
                     connection.flush();
                 }));
     }
 
+    /** Keeps the page's frames up to {@code upTo}; a page that ends history or passes {@code upTo} exhausts the topic. */
+    private void take(TopicReader r, HistoryPage page) {
+        for (SharedFrame f : page.frames()) {
+            if (f.id().isAfter(upTo)) {
+                r.exhausted = true;
+                return;
+            }
+            r.page.add(f);
+            r.readAfter = f.id();
+        }
+        r.exhausted = !page.full();
+    }
+
     /**
      * Everything up to {@code upTo} is sent. If held live frames overflowed, read on to the dispatcher's
-     * current position (all of them are in history) and return false; otherwise send the held frames, go
-     * live and return true.
+     * current position (all of them are in history) and return false; otherwise go live and return true.
      */
     private boolean finishRange() {
         if (state.position().compareTo(upTo) < 0) {
@@ -183,15 +215,30 @@ final class PartitionReplay {
             }
             return false;
         }
-        for (SharedFrame frame : state.finishReplay()) {
-            connection.enqueueEvent(state, frame);
-        }
+        goLive();
         return true;
     }
 
-    private void sendReset(Topic topic, StreamId from, StreamId oldest) {
+    /** Sends the held live frames that are newer than what was replayed, and hands over to live delivery. */
+    private void goLive() {
+        done = true;
+        connection.metrics().replayEnded();
+        connection.metrics().caughtUpAfter(System.nanoTime() - startedNanos);
+        if (replayed >= maxEvents) {
+            state.advanceTo(max(state.position(), dispatcher.lastDispatched(state.partition())));
+        }
+        for (SharedFrame frame : state.finishReplay()) {
+            connection.enqueueEvent(state, frame);
+        }
+    }
+
+    private static StreamId max(StreamId a, StreamId b) {
+        return a.compareTo(b) >= 0 ? a : b;
+    }
+
+    private void sendReset(Topic topic, String reason, StreamId from, StreamId oldest) {
         connection.metrics().reset();
-        String data = "{\"topic\":\"" + topic.name() + "\",\"reason\":\"history_trimmed\",\"resumeFrom\":\""
+        String data = "{\"topic\":\"" + topic.name() + "\",\"reason\":\"" + reason + "\",\"resumeFrom\":\""
                 + state.partition() + ":" + from + "\",\"oldestRetained\":"
                 + (oldest == null ? "null" : "\"" + state.partition() + ":" + oldest + "\"") + "}";
         String frame = SseEncoder.appendEvent(new StringBuilder(), null, "herald.reset", -1, data).toString();

@@ -7,7 +7,7 @@ import dev.herald.gateway.dispatch.Dispatcher;
 import dev.herald.gateway.dispatch.SharedFrame;
 import dev.herald.gateway.dispatch.Subscriber;
 import dev.herald.gateway.metrics.GatewayMetrics;
-import dev.herald.gateway.read.HistoryReader;
+import dev.herald.gateway.read.HistoryPages;
 import io.undertow.server.HttpServerExchange;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -35,7 +35,7 @@ public final class SseConnection implements Subscriber {
     private final StreamSinkChannel channel;
     private final IoLoop loop;
     private final Dispatcher dispatcher;
-    private final HistoryReader history;
+    private final HistoryPages history;
     private final ConnectionLimits limits;
     private final GatewayMetrics metrics;
     private final Map<Integer, PartitionState> partitions;
@@ -55,7 +55,7 @@ public final class SseConnection implements Subscriber {
     private long lastWriteNanos;
 
     SseConnection(HttpServerExchange exchange, StreamSinkChannel channel, IoLoop loop, Dispatcher dispatcher,
-                  HistoryReader history, ConnectionLimits limits, GatewayMetrics metrics, Map<Integer, PartitionState> partitions) {
+                  HistoryPages history, ConnectionLimits limits, GatewayMetrics metrics, Map<Integer, PartitionState> partitions) {
         this.exchange = exchange;
         this.channel = channel;
         this.loop = loop;
@@ -81,8 +81,7 @@ public final class SseConnection implements Subscriber {
             StreamId live = dispatcher.register(this, p.partition(), p.topics());
             StreamId resume = resumeFrom == null ? null : resumeFrom.position(p.partition());
             if (resume != null && live.isAfter(resume)) {
-                p.startReplay(resume, new PartitionReplay(this, p, history, dispatcher, resume, live));
-                metrics.replayStarted();
+                p.startReplay(resume, new PartitionReplay(this, p, history, dispatcher, limits.maxReplayEvents(), resume, live));
             } else {
                 p.goLive(resume != null ? resume : live);
             }

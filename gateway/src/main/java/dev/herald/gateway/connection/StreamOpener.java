@@ -5,7 +5,7 @@ import dev.herald.common.topic.Partitioner;
 import dev.herald.common.topic.Topic;
 import dev.herald.gateway.dispatch.Dispatcher;
 import dev.herald.gateway.metrics.GatewayMetrics;
-import dev.herald.gateway.read.HistoryReader;
+import dev.herald.gateway.read.HistoryPages;
 import io.undertow.server.HttpServerExchange;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -17,12 +17,12 @@ import java.util.TreeMap;
 public final class StreamOpener {
     private final Partitioner partitioner;
     private final Dispatcher dispatcher;
-    private final HistoryReader history;
+    private final HistoryPages history;
     private final ConnectionLimits limits;
     private final GatewayMetrics metrics;
     private final IoLoops loops;
 
-    public StreamOpener(Partitioner partitioner, Dispatcher dispatcher, HistoryReader history, ConnectionLimits limits,
+    public StreamOpener(Partitioner partitioner, Dispatcher dispatcher, HistoryPages history, ConnectionLimits limits,
                         GatewayMetrics metrics, IoLoops loops) {
         this.partitioner = partitioner;
         this.dispatcher = dispatcher;

@@ -4,8 +4,10 @@ import dev.herald.common.event.Cursor;
 import dev.herald.common.http.JsonResponses;
 import dev.herald.common.sse.SseEncoder;
 import dev.herald.common.topic.Topic;
+import dev.herald.gateway.GatewaySettings;
 import dev.herald.gateway.connection.RetryHints;
 import dev.herald.gateway.connection.StreamOpener;
+import dev.herald.gateway.metrics.GatewayMetrics;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.util.Headers;
@@ -21,7 +23,8 @@ import java.util.function.BooleanSupplier;
  * header, else {@code lastEventId} query parameter), answers bad requests with a JSON 400 before anything
  * is streamed, then opens the event stream. While the gateway drains, a valid request gets an event stream
  * holding only a jittered {@code retry:} hint, which ends at once: {@code EventSource} reconnects (through
- * the load balancer, to another gateway), whereas an error status would make it give up for good.
+ * the load balancer, to another gateway), whereas an error status would make it give up for good. The
+ * same answer, with a longer delay, goes to a client address that reconnects faster than allowed.
  */
 public final class StreamHandler implements HttpHandler {
     private static final HttpString LAST_EVENT_ID = new HttpString("Last-Event-ID");
@@ -33,13 +36,23 @@ public final class StreamHandler implements HttpHandler {
     private final String opening;
     private final BooleanSupplier draining;
     private final RetryHints retryHints;
+    private final RetryHints backOffHints;
+    private final ReconnectLimiter limiter;
+    private final boolean trustForwardedFor;
+    private final GatewayMetrics metrics;
 
-    public StreamHandler(StreamOpener opener, int partitionCount, int maxTopics, long retryMillis, BooleanSupplier draining) {
+    public StreamHandler(StreamOpener opener, GatewaySettings settings, BooleanSupplier draining, GatewayMetrics metrics) {
         this.opener = opener;
-        this.partitionCount = partitionCount;
-        this.maxTopics = maxTopics;
+        this.partitionCount = settings.redis().partitions().count();
+        this.maxTopics = settings.maxTopics();
         this.draining = draining;
+        this.metrics = metrics;
+        long retryMillis = settings.retry().toMillis();
         this.retryHints = new RetryHints(retryMillis);
+        // Clients over the reconnect limit are asked to stay away longer.
+        this.backOffHints = new RetryHints(Math.max(5_000, 5 * retryMillis));
+        this.limiter = new ReconnectLimiter(settings.reconnectPerSecond(), settings.reconnectBurst());
+        this.trustForwardedFor = settings.trustForwardedFor();
         // A comment and a retry hint: written at once so the headers leave and EventSource.onopen fires.
         this.opening = SseEncoder.comment("herald") + SseEncoder.retry(retryMillis);
     }
@@ -80,11 +93,28 @@ public final class StreamHandler implements HttpHandler {
                 .put(Headers.CACHE_CONTROL, "no-cache")
                 .put(X_ACCEL_BUFFERING, "no");
         if (draining.getAsBoolean()) {
+            metrics.refused("draining");
             exchange.getResponseSender().send(retryHints.frame());
+            return;
+        }
+        if (!limiter.allow(clientAddress(exchange))) {
+            metrics.refused("reconnect_limit");
+            exchange.getResponseSender().send(backOffHints.frame());
             return;
         }
         // Dispatching keeps the exchange open after this handler returns; the stream runs on this IO thread.
         exchange.dispatch(SameThreadExecutor.INSTANCE, () -> opener.open(exchange, topics, resumeFrom, opening));
+    }
+
+    private String clientAddress(HttpServerExchange exchange) {
+        if (trustForwardedFor) {
+            String forwarded = exchange.getRequestHeaders().getFirst(Headers.X_FORWARDED_FOR);
+            if (forwarded != null && !forwarded.isBlank()) {
+                int comma = forwarded.indexOf(',');
+                return (comma < 0 ? forwarded : forwarded.substring(0, comma)).strip();
+            }
+        }
+        return exchange.getSourceAddress().getAddress().getHostAddress();
     }
 
     private Cursor resumePoint(HttpServerExchange exchange) {

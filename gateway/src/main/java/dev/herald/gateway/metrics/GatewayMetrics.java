@@ -2,6 +2,7 @@ package dev.herald.gateway.metrics;
 
 import dev.herald.gateway.connection.CloseReason;
 import dev.herald.gateway.read.FeedTailer;
+import dev.herald.gateway.read.HistoryPages;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Gauge;
@@ -20,11 +21,16 @@ import java.util.concurrent.atomic.LongAdder;
  * The gateway's own meters. Recorded from IO threads and tailers, so every meter here is safe for
  * concurrent use; the hot ones (delivered, latency) cost an adder increment each.
  */
-public final class GatewayMetrics implements FeedTailer.TailerMetrics {
+public final class GatewayMetrics implements FeedTailer.TailerMetrics, HistoryPages.PageMetrics {
     private final AtomicInteger open = new AtomicInteger();
     private final AtomicLong maxPendingBytes = new AtomicLong();
     private final LongAdder pendingTotal = new LongAdder();
     private final AtomicLong tailerLagMicros = new AtomicLong();
+    private final AtomicInteger replaysInProgress = new AtomicInteger();
+    private final Counter pagesRead;
+    private final Counter pagesShared;
+    private final Timer replayQueue;
+    private final Timer catchUp;
     private final Counter delivered;
     private final Timer latency;
     private final DistributionSummary pending;
@@ -36,8 +42,10 @@ public final class GatewayMetrics implements FeedTailer.TailerMetrics {
     private final Counter resets;
     private final Counter tailed;
     private final Counter tailerFailures;
+    private final MeterRegistry registry;
 
     public GatewayMetrics(MeterRegistry registry) {
+        this.registry = registry;
         Gauge.builder("herald.gateway.connections", open, AtomicInteger::get).description("open SSE streams").register(registry);
         Gauge.builder("herald.gateway.pending.bytes.max", maxPendingBytes, AtomicLong::get).baseUnit("bytes")
                 .description("most bytes any one connection has had queued since start").register(registry);
@@ -58,6 +66,13 @@ public final class GatewayMetrics implements FeedTailer.TailerMetrics {
         unwritable = Timer.builder("herald.gateway.unwritable").description("time connections spent unable to write").register(registry);
         heartbeats = Counter.builder("herald.gateway.heartbeats").register(registry);
         replays = Counter.builder("herald.gateway.replays").description("resumes that read history").register(registry);
+        Gauge.builder("herald.gateway.replays.active", replaysInProgress, AtomicInteger::get).description("replays in progress").register(registry);
+        pagesRead = Counter.builder("herald.gateway.replay.pages").tag("source", "redis").description("history pages by where they came from").register(registry);
+        pagesShared = Counter.builder("herald.gateway.replay.pages").tag("source", "shared").register(registry);
+        replayQueue = Timer.builder("herald.gateway.replay.queue").description("time a history read waited for a free slot")
+                .publishPercentileHistogram().register(registry);
+        catchUp = Timer.builder("herald.gateway.replay.catchup").description("time from resume to live delivery")
+                .publishPercentileHistogram().register(registry);
         replayed = Counter.builder("herald.gateway.replayed.events").description("events sent from history").register(registry);
         resets = Counter.builder("herald.gateway.resets").description("herald.reset events sent for trimmed history").register(registry);
         tailed = Counter.builder("herald.gateway.tailer.events").description("events read from partition feeds").register(registry);
@@ -126,6 +141,42 @@ public final class GatewayMetrics implements FeedTailer.TailerMetrics {
 
     public void replayStarted() {
         replays.increment();
+        replaysInProgress.incrementAndGet();
+    }
+
+    public void replayEnded() {
+        replaysInProgress.decrementAndGet();
+    }
+
+    public int replaysInProgress() {
+        return replaysInProgress.get();
+    }
+
+    public void caughtUpAfter(long nanos) {
+        catchUp.record(nanos, TimeUnit.NANOSECONDS);
+    }
+
+    @Override
+    public void pageRead() {
+        pagesRead.increment();
+    }
+
+    @Override
+    public void pageShared() {
+        pagesShared.increment();
+    }
+
+    public double pagesRead() {
+        return pagesRead.count();
+    }
+
+    public double pagesShared() {
+        return pagesShared.count();
+    }
+
+    @Override
+    public void readQueuedFor(long nanos) {
+        replayQueue.record(nanos, TimeUnit.NANOSECONDS);
     }
 
     public void replayed(int events) {
@@ -142,6 +193,15 @@ public final class GatewayMetrics implements FeedTailer.TailerMetrics {
         if (lastPublishedMicros > 0) {
             tailerLagMicros.set(Math.max(0, nowMicros() - lastPublishedMicros));
         }
+    }
+
+    /** A stream request answered with a retry hint instead of a stream. */
+    public void refused(String reason) {
+        registry.counter("herald.gateway.refused", "reason", reason).increment();
+    }
+
+    public double refusedCount(String reason) {
+        return registry.counter("herald.gateway.refused", "reason", reason).count();
     }
 
     @Override

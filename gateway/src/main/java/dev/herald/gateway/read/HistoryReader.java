@@ -1,10 +1,10 @@
 package dev.herald.gateway.read;
 
-import dev.herald.common.event.Event;
 import dev.herald.common.event.StreamId;
 import dev.herald.common.redis.EntryFields;
 import dev.herald.common.redis.KeyLayout;
 import dev.herald.common.topic.Topic;
+import dev.herald.gateway.dispatch.SharedFrame;
 import io.lettuce.core.Limit;
 import io.lettuce.core.Range;
 import io.lettuce.core.StreamMessage;
@@ -14,8 +14,8 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * Reads topic histories for resuming connections: pages of {@code XRANGE} with an exclusive start, and
- * the check that tells whether events after a resume point were already trimmed away.
+ * Redis reads for resuming connections: pages of a topic history ({@code XRANGE} with an exclusive start)
+ * encoded into shareable frames, and the stream facts that tell whether history was trimmed.
  */
 public final class HistoryReader {
     private final RedisClusterAsyncCommands<String, String> redis;
@@ -32,36 +32,33 @@ public final class HistoryReader {
         return pageSize;
     }
 
-    /** Up to {@link #pageSize()} events of {@code topic} with IDs in {@code (after, upTo]}, in order. */
-    public CompletableFuture<List<Event>> page(int partition, Topic topic, StreamId after, StreamId upTo) {
-        Range<String> range = Range.from(Range.Boundary.excluding(after.toString()), Range.Boundary.including(upTo.toString()));
+    /**
+     * Up to {@link #pageSize()} events of {@code topic} after {@code after}, in order, each encoded once.
+     * A page is {@link HistoryPage#full() full} if it holds a whole page: then its content never changes
+     * (history only grows at the end), so it may be shared and cached.
+     */
+    public CompletableFuture<HistoryPage> page(int partition, Topic topic, StreamId after) {
+        Range<String> range = Range.from(Range.Boundary.excluding(after.toString()), Range.Boundary.unbounded());
         return redis.xrange(keys.history(partition, topic), range, Limit.from(pageSize)).toCompletableFuture()
                 .thenApply(messages -> {
-                    List<Event> events = new ArrayList<>(messages.size());
+                    List<SharedFrame> frames = new ArrayList<>(messages.size());
                     for (StreamMessage<String, String> m : messages) {
-                        events.add(EntryFields.toEvent(topic, StreamId.parse(m.getId()), m.getBody()));
+                        frames.add(SharedFrame.encode(partition, EntryFields.toEvent(topic, StreamId.parse(m.getId()), m.getBody())));
                     }
-                    return events;
+                    return new HistoryPage(List.copyOf(frames), frames.size() == pageSize);
                 });
     }
 
-    /** Whether a resume point lies before trimmed history; {@code oldestRetained} is null for an empty stream. */
-    public record TrimCheck(boolean eventsMayBeLost, StreamId oldestRetained) {
-        static final TrimCheck NOTHING_LOST = new TrimCheck(false, null);
+    /** What {@code XINFO STREAM} says about how much of a topic's history was trimmed. */
+    public record StreamFacts(boolean trimmed, StreamId oldestRetained) {
+        static final StreamFacts UNTRIMMED = new StreamFacts(false, null);
     }
 
-    /**
-     * Whether events of {@code topic} after {@code after} may have been trimmed from its history. History is
-     * a contiguous suffix of everything ever appended (entries are only trimmed from the front, never
-     * deleted), so events after {@code after} can be missing only if the stream was trimmed and its oldest
-     * retained entry is later than {@code after}. Conservative: it cannot tell whether any trimmed entry
-     * was actually later than {@code after}.
-     */
-    public CompletableFuture<TrimCheck> checkTrimmed(int partition, Topic topic, StreamId after) {
-        String key = keys.history(partition, topic);
-        return redis.xinfoStream(key).toCompletableFuture().handle((info, error) -> {
+    /** Whether a topic's history was ever trimmed, and its oldest retained entry (null when empty). */
+    public CompletableFuture<StreamFacts> facts(int partition, Topic topic) {
+        return redis.xinfoStream(keys.history(partition, topic)).toCompletableFuture().handle((info, error) -> {
             if (error != null || info == null) {
-                return TrimCheck.NOTHING_LOST; // no such stream: nothing was ever retained to lose
+                return StreamFacts.UNTRIMMED; // no such stream: nothing was ever retained to lose
             }
             long length = 0;
             long added = 0;
@@ -76,9 +73,7 @@ public final class HistoryReader {
                     default -> { }
                 }
             }
-            boolean trimmed = added > length;
-            boolean lost = trimmed && (oldest == null || oldest.isAfter(after));
-            return lost ? new TrimCheck(true, oldest) : TrimCheck.NOTHING_LOST;
+            return new StreamFacts(added > length, oldest);
         });
     }
 }
