@@ -56,7 +56,7 @@ public final class Gateway implements AutoCloseable {
         this.tailers = new FeedTailers(redis, dispatcher, metrics, settings.tailerBlock(), settings.tailerCount());
 
         HistoryPages history = new HistoryPages(new HistoryReader(commands.async(), settings.redis().keys(), settings.replayPageSize()),
-                metrics, settings.replayReadsInFlight(), settings.replayCacheBytes());
+                dispatcher::lastDispatched, metrics, settings.replayReadsInFlight(), settings.replayCacheBytes());
         ConnectionLimits limits = new ConnectionLimits(settings.maxPendingBytes(), settings.maxUnwritable().toNanos(),
                 settings.heartbeatInterval().toNanos(), settings.replayMaxEvents());
         StreamOpener opener = new StreamOpener(settings.redis().partitions(), dispatcher, history, limits, metrics, loops);

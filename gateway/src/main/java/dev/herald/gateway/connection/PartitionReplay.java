@@ -170,7 +170,7 @@ final class PartitionReplay {
             return;
         }
         r.reading = true;
-        history.page(state.partition(), r.topic, r.readAfter).whenComplete((page, error) ->
+        history.page(state.partition(), r.topic, r.readAfter, upTo).whenComplete((page, error) ->
                 connection.loop().thread().execute(() -> {
                     r.reading = false;
                     if (done) {
@@ -186,7 +186,10 @@ final class PartitionReplay {
                 }));
     }
 
-    /** Keeps the page's frames up to {@code upTo}; a page that ends history or passes {@code upTo} exhausts the topic. */
+    /**
+     * Keeps the page's frames up to {@code upTo}. The topic is exhausted when the page ends history, passes
+     * {@code upTo} or ends exactly there (no read is needed to learn that nothing more is due).
+     */
     private void take(TopicReader r, HistoryPage page) {
         for (SharedFrame f : page.frames()) {
             if (f.id().isAfter(upTo)) {
@@ -196,7 +199,7 @@ final class PartitionReplay {
             r.page.add(f);
             r.readAfter = f.id();
         }
-        r.exhausted = !page.full();
+        r.exhausted = !page.full() || r.readAfter.compareTo(upTo) >= 0;
     }
 
     /**

@@ -10,14 +10,18 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.IntFunction;
 
 /**
  * History reads shared by all resuming connections of a gateway, so that a resume storm costs Redis about
  * one {@code XRANGE} per page, not one per client per page:
  * <ul>
  *   <li>a read already in flight for the same page is joined, not repeated;</li>
- *   <li>full pages are kept (up to a byte budget) and also serve clients whose resume point falls inside
+ *   <li>pages are kept (up to a byte budget) and also serve clients whose resume point falls inside
  *       them: they get the rest of the page and continue on the same page boundaries as everyone else;</li>
+ *   <li>a short page (the end of history when it was read) serves only clients whose replay ends at or
+ *       before what the partition had dispatched when the read began: everything up to that point was in
+ *       history then, since events are appended before they are dispatched;</li>
  *   <li>at most {@code maxReadsInFlight} reads go to Redis at once; the rest wait their turn in order, so
  *       a storm of replays cannot crowd out Redis or the gateway.</li>
  * </ul>
@@ -46,20 +50,35 @@ public final class HistoryPages {
     private record TimedFacts(CompletableFuture<StreamFacts> facts, long readAtNanos) {
     }
 
+    /** A page and the partition position up to which it holds every event of its topic (after its start). */
+    private record Covered<T>(T page, StreamId coveredUpTo) {
+        boolean covers(StreamId upTo) {
+            return coveredUpTo.compareTo(upTo) >= 0;
+        }
+    }
+
+    private static final StreamId EVERYTHING = new StreamId(Long.MAX_VALUE, Long.MAX_VALUE);
+
     private final HistoryReader reader;
+    private final IntFunction<StreamId> dispatchedUpTo;
     private final PageMetrics metrics;
     private final int maxReadsInFlight;
     private final long cacheBudgetBytes;
-    private final Map<PageKey, CompletableFuture<HistoryPage>> inFlight = new HashMap<>();
-    private final Map<TopicKey, TreeMap<StreamId, HistoryPage>> cached = new HashMap<>();
+    private final Map<PageKey, Covered<CompletableFuture<HistoryPage>>> inFlight = new HashMap<>();
+    private final Map<TopicKey, TreeMap<StreamId, Covered<HistoryPage>>> cached = new HashMap<>();
     private final ArrayDeque<PageKey> cacheOrder = new ArrayDeque<>();
     private final ArrayDeque<Runnable> waiting = new ArrayDeque<>();
     private final Map<TopicKey, TimedFacts> facts = new HashMap<>();
     private long cachedBytes;
     private int reading;
 
-    public HistoryPages(HistoryReader reader, PageMetrics metrics, int maxReadsInFlight, long cacheBudgetBytes) {
+    /**
+     * @param dispatchedUpTo the ID up to which a partition's events have been dispatched (and so are in history)
+     */
+    public HistoryPages(HistoryReader reader, IntFunction<StreamId> dispatchedUpTo, PageMetrics metrics, int maxReadsInFlight,
+                        long cacheBudgetBytes) {
         this.reader = reader;
+        this.dispatchedUpTo = dispatchedUpTo;
         this.metrics = metrics;
         this.maxReadsInFlight = maxReadsInFlight;
         this.cacheBudgetBytes = cacheBudgetBytes;
@@ -69,30 +88,34 @@ public final class HistoryPages {
         return reader.pageSize();
     }
 
-    /** The events of {@code topic} after {@code after}: a page, or the rest of a cached page that covers it. */
-    public CompletableFuture<HistoryPage> page(int partition, Topic topic, StreamId after) {
+    /**
+     * The events of {@code topic} after {@code after}, for a replay that ends at {@code upTo}: a page, or the
+     * rest of a cached page that covers it.
+     */
+    public CompletableFuture<HistoryPage> page(int partition, Topic topic, StreamId after, StreamId upTo) {
         TopicKey topicKey = new TopicKey(partition, topic);
         PageKey key = new PageKey(topicKey, after);
         Runnable start = null;
         CompletableFuture<HistoryPage> future;
         synchronized (this) {
-            HistoryPage hit = cachedFrom(topicKey, after);
+            HistoryPage hit = cachedFrom(topicKey, after, upTo);
             if (hit != null) {
                 metrics.pageShared();
                 return CompletableFuture.completedFuture(hit);
             }
-            CompletableFuture<HistoryPage> pending = inFlight.get(key);
-            if (pending != null) {
+            Covered<CompletableFuture<HistoryPage>> pending = inFlight.get(key);
+            if (pending != null && pending.covers(upTo)) {
                 metrics.pageShared();
-                return pending;
+                return pending.page();
             }
             future = new CompletableFuture<>();
-            inFlight.put(key, future);
+            StreamId covered = dispatchedUpTo.apply(partition);
+            inFlight.put(key, new Covered<>(future, covered));
             long queuedAt = System.nanoTime();
             Runnable read = () -> {
                 metrics.readQueuedFor(System.nanoTime() - queuedAt);
                 metrics.pageRead();
-                reader.page(partition, topic, after).whenComplete((page, error) -> finished(key, page, error, future));
+                reader.page(partition, topic, after).whenComplete((page, error) -> finished(key, page, covered, error, future));
             };
             if (reading < maxReadsInFlight) {
                 reading++;
@@ -125,12 +148,15 @@ public final class HistoryPages {
         }
     }
 
-    private void finished(PageKey key, HistoryPage page, Throwable error, CompletableFuture<HistoryPage> future) {
+    private void finished(PageKey key, HistoryPage page, StreamId covered, Throwable error, CompletableFuture<HistoryPage> future) {
         Runnable next;
         synchronized (this) {
-            inFlight.remove(key);
-            if (error == null && page.full()) {
-                remember(key, page);
+            Covered<CompletableFuture<HistoryPage>> current = inFlight.get(key);
+            if (current != null && current.page() == future) {
+                inFlight.remove(key);
+            }
+            if (error == null) {
+                remember(key, new Covered<>(page, page.full() ? EVERYTHING : covered));
             }
             next = waiting.poll();
             if (next == null) {
@@ -147,44 +173,46 @@ public final class HistoryPages {
         }
     }
 
-    /** A cached page that holds events after {@code after}, cut to start right after it. */
-    private HistoryPage cachedFrom(TopicKey topic, StreamId after) {
-        TreeMap<StreamId, HistoryPage> pages = cached.get(topic);
+    /**
+     * A cached page that holds what comes after {@code after}, cut to start right after it: a full page that
+     * reaches past {@code after}, or a short one that covers the replay's end {@code upTo}.
+     */
+    private HistoryPage cachedFrom(TopicKey topic, StreamId after, StreamId upTo) {
+        TreeMap<StreamId, Covered<HistoryPage>> pages = cached.get(topic);
         if (pages == null) {
             return null;
         }
-        Map.Entry<StreamId, HistoryPage> floor = pages.floorEntry(after);
+        Map.Entry<StreamId, Covered<HistoryPage>> floor = pages.floorEntry(after);
         if (floor == null) {
             return null;
         }
-        List<SharedFrame> frames = floor.getValue().frames();
-        if (!frames.get(frames.size() - 1).id().isAfter(after)) {
+        HistoryPage page = floor.getValue().page();
+        List<SharedFrame> frames = page.frames();
+        boolean reachesPast = !frames.isEmpty() && frames.get(frames.size() - 1).id().isAfter(after);
+        if (page.full() ? !reachesPast : !floor.getValue().covers(upTo)) {
             return null;
         }
         int from = 0;
-        while (!frames.get(from).id().isAfter(after)) {
+        while (from < frames.size() && !frames.get(from).id().isAfter(after)) {
             from++;
         }
-        return from == 0 ? floor.getValue() : new HistoryPage(frames.subList(from, frames.size()), true);
+        return from == 0 ? page : new HistoryPage(frames.subList(from, frames.size()), page.full() && from < frames.size());
     }
 
-    private void remember(PageKey key, HistoryPage page) {
-        if (page.frames().isEmpty()) {
-            return;
-        }
-        HistoryPage previous = cached.computeIfAbsent(key.topic(), k -> new TreeMap<>()).put(key.after(), page);
+    private void remember(PageKey key, Covered<HistoryPage> page) {
+        Covered<HistoryPage> previous = cached.computeIfAbsent(key.topic(), k -> new TreeMap<>()).put(key.after(), page);
         if (previous != null) {
-            cachedBytes -= previous.bytes();
+            cachedBytes -= previous.page().bytes();
         } else {
             cacheOrder.add(key);
         }
-        cachedBytes += page.bytes();
+        cachedBytes += page.page().bytes();
         while (cachedBytes > cacheBudgetBytes && !cacheOrder.isEmpty()) {
             PageKey oldest = cacheOrder.poll();
-            TreeMap<StreamId, HistoryPage> pages = cached.get(oldest.topic());
-            HistoryPage dropped = pages == null ? null : pages.remove(oldest.after());
+            TreeMap<StreamId, Covered<HistoryPage>> pages = cached.get(oldest.topic());
+            Covered<HistoryPage> dropped = pages == null ? null : pages.remove(oldest.after());
             if (dropped != null) {
-                cachedBytes -= dropped.bytes();
+                cachedBytes -= dropped.page().bytes();
             }
             if (pages != null && pages.isEmpty()) {
                 cached.remove(oldest.topic());
