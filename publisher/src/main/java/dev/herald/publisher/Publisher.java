@@ -7,9 +7,14 @@ import dev.herald.common.http.Routes;
 import dev.herald.common.redis.RedisConnector;
 import dev.herald.publisher.api.BatchPublishHandler;
 import dev.herald.publisher.api.BodyReader;
+import dev.herald.publisher.api.ErrorCode;
+import dev.herald.publisher.api.ErrorResponder;
 import dev.herald.publisher.api.EventParser;
 import dev.herald.publisher.api.PublishHandler;
 import dev.herald.publisher.api.TopicInfoHandler;
+import dev.herald.publisher.metrics.PublisherMetrics;
+import dev.herald.publisher.metrics.Route;
+import dev.herald.publisher.metrics.TimedRoute;
 import dev.herald.publisher.stream.EventAppender;
 import dev.herald.common.redis.RedisLink;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -26,34 +31,49 @@ public final class Publisher implements AutoCloseable {
     private final Undertow server;
     private final AdminListener admin;
 
-    private Publisher(PublisherSettings settings) {
-        this.redis = new RedisConnector(settings.redis());
+    private Publisher(PublisherSettings settings, RedisConnector redis) {
+        this.redis = redis;
         this.connection = redis.connect();
         PrometheusMeterRegistry registry = Metrics.newRegistry("publisher");
-        EventAppender appender = new EventAppender(connection.async(), settings.redis(), settings.retention(), settings.feedMaxLen());
-        BodyReader bodies = new BodyReader(settings.maxBodyBytes());
+        PublisherMetrics metrics = new PublisherMetrics(registry);
+        ErrorResponder errors = new ErrorResponder(metrics);
+        EventAppender appender = new EventAppender(connection.async(), settings.redis(), settings.retention(), settings.feedMaxLen(), metrics);
+        BodyReader bodies = new BodyReader(settings.maxBodyBytes(), errors);
         EventParser parser = new EventParser(settings.maxEventBytes(), settings.maxBatch());
         RoutingHandler routes = Handlers.routing()
-                .post("/v1/topics/{topic}/events", new PublishHandler(bodies, parser, appender))
-                .post("/v1/events", new BatchPublishHandler(bodies, parser, appender))
-                .get("/v1/topics/{topic}", new TopicInfoHandler(connection.async(), settings.redis()))
-                .get("/health", new HealthHandler(connection::isOpen))
-                .setFallbackHandler(Routes.NOT_FOUND)
-                .setInvalidMethodHandler(Routes.METHOD_NOT_ALLOWED);
+                .post("/v1/topics/{topic}/events", new TimedRoute(Route.PUBLISH, new PublishHandler(bodies, parser, appender), metrics))
+                .post("/v1/events", new TimedRoute(Route.BATCH, new BatchPublishHandler(bodies, parser, appender), metrics))
+                .get("/v1/topics/{topic}", new TimedRoute(Route.TOPIC, new TopicInfoHandler(connection.async(), settings.redis(), errors), metrics))
+                .get("/health", new TimedRoute(Route.HEALTH, new HealthHandler(connection::isOpen), metrics))
+                .setFallbackHandler(new TimedRoute(Route.OTHER, errors.counting(ErrorCode.NOT_FOUND, Routes.NOT_FOUND), metrics))
+                .setInvalidMethodHandler(new TimedRoute(Route.OTHER, errors.counting(ErrorCode.METHOD_NOT_ALLOWED, Routes.METHOD_NOT_ALLOWED), metrics));
         this.server = Undertow.builder()
                 .addHttpListener(settings.http().port(), settings.http().host())
                 .setIoThreads(settings.http().ioThreads())
-                .setServerOption(UndertowOptions.MAX_ENTITY_SIZE, settings.maxBodyBytes())
-                .setServerOption(UndertowOptions.RECORD_REQUEST_START_TIME, false)
+                .setServerOption(UndertowOptions.RECORD_REQUEST_START_TIME, true) // TimedRoute measures from it
                 .setHandler(routes)
                 .build();
         server.start();
-        this.admin = AdminListener.start(settings.http(), registry, () -> true, connection::isOpen, AdminListener.noExtraRoutes());
+        try {
+            this.admin = AdminListener.start(settings.http(), registry, () -> true, connection::isOpen, AdminListener.noExtraRoutes());
+        } catch (RuntimeException e) {
+            server.stop();
+            throw e;
+        }
     }
 
-    /** Connects to Redis and starts listening; throws if either fails. */
+    /**
+     * Connects to Redis and starts listening; throws if either fails, having released whatever it had
+     * started, so a failed start leaves no listener or Redis connection (and no thread keeping the JVM up).
+     */
     public static Publisher start(PublisherSettings settings) {
-        return new Publisher(settings);
+        RedisConnector redis = new RedisConnector(settings.redis());
+        try {
+            return new Publisher(settings, redis);
+        } catch (RuntimeException e) {
+            redis.close();
+            throw e;
+        }
     }
 
     public int port() {

@@ -1,28 +1,28 @@
 package dev.herald.publisher.api;
 
 import dev.herald.common.http.JsonResponses;
+import io.undertow.io.Receiver;
 import io.undertow.server.HttpServerExchange;
-import io.undertow.server.RequestTooBigException;
-import io.undertow.util.Headers;
 import io.undertow.util.SameThreadExecutor;
+import java.io.IOException;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.function.BiFunction;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Reads a request body without blocking, up to a size limit, hands it to an asynchronous action and
- * answers with what the action completes with. Every failure becomes a JSON error: {@link ApiException}s
- * as they say, an unreachable Redis as {@code 503} with {@code Retry-After}.
+ * answers with what the action completes with; every failure goes to the {@link ErrorResponder}.
+ *
+ * <p>The limit is enforced here, by the receiver, not by Undertow's {@code MAX_ENTITY_SIZE}: that one
+ * drops a chunked upload's connection without an answer, while this answers {@code 413} whether or not
+ * the request declared a {@code Content-Length}.
  */
 public final class BodyReader {
-    private static final Logger LOG = LoggerFactory.getLogger(BodyReader.class);
+    private final int maxBodyBytes;
+    private final ErrorResponder errors;
 
-    private final long maxBodyBytes;
-
-    public BodyReader(long maxBodyBytes) {
+    public BodyReader(int maxBodyBytes, ErrorResponder errors) {
         this.maxBodyBytes = maxBodyBytes;
+        this.errors = errors;
     }
 
     /** The answer to a successful request: a status and a JSON body. */
@@ -30,44 +30,39 @@ public final class BodyReader {
     }
 
     public void read(HttpServerExchange exchange, BiFunction<HttpServerExchange, byte[], CompletableFuture<Answer>> action) {
-        exchange.setMaxEntitySize(maxBodyBytes);
-        exchange.getRequestReceiver().receiveFullBytes(
-                (ex, body) -> ex.dispatch(SameThreadExecutor.INSTANCE, () -> run(ex, body, action)),
-                (ex, error) -> {
-                    if (error instanceof RequestTooBigException || (error.getCause() instanceof RequestTooBigException)) {
-                        JsonResponses.error(ex, 413, "body_too_large", "request body is larger than " + maxBodyBytes + " bytes");
-                    } else {
-                        ex.endExchange();
-                    }
-                });
+        Receiver receiver = exchange.getRequestReceiver();
+        receiver.setMaxBufferSize(maxBodyBytes);
+        receiver.receiveFullBytes((ex, body) -> ex.dispatch(SameThreadExecutor.INSTANCE, () -> run(ex, body, action)), this::unreadable);
     }
 
-    private static void run(HttpServerExchange exchange, byte[] body,
-                            BiFunction<HttpServerExchange, byte[], CompletableFuture<Answer>> action) {
+    /**
+     * The body could not be read. Its rest is left unread either way, so the connection is closed after the
+     * answer rather than drained (an oversized body could be of any length). For anything but the size the
+     * client has usually gone or broken the framing, and the answer is a formality.
+     */
+    private void unreadable(HttpServerExchange exchange, IOException error) {
+        exchange.setPersistent(false);
+        if (error instanceof Receiver.RequestToLargeException) {
+            errors.answer(exchange, ErrorCode.BODY_TOO_LARGE, "request body is larger than " + maxBodyBytes + " bytes");
+        } else {
+            errors.answer(exchange, ErrorCode.INVALID_BODY, "request body could not be read: " + error.getMessage());
+        }
+    }
+
+    private void run(HttpServerExchange exchange, byte[] body, BiFunction<HttpServerExchange, byte[], CompletableFuture<Answer>> action) {
         CompletableFuture<Answer> answer;
         try {
             answer = action.apply(exchange, body);
-        } catch (ApiException e) {
-            JsonResponses.error(exchange, e.status(), e.code(), e.getMessage());
+        } catch (RuntimeException e) {
+            errors.fail(exchange, e);
             return;
         }
         answer.whenComplete((result, error) -> {
             if (error == null) {
                 JsonResponses.send(exchange, result.status(), result.body());
             } else {
-                answerFailure(exchange, error);
+                errors.fail(exchange, error);
             }
         });
-    }
-
-    static void answerFailure(HttpServerExchange exchange, Throwable error) {
-        Throwable cause = error.getCause() != null && error instanceof CompletionException ? error.getCause() : error;
-        if (cause instanceof ApiException e) {
-            JsonResponses.error(exchange, e.status(), e.code(), e.getMessage());
-            return;
-        }
-        LOG.warn("redis unavailable for {} {}: {}", exchange.getRequestMethod(), exchange.getRequestPath(), cause.toString());
-        exchange.getResponseHeaders().put(Headers.RETRY_AFTER, "1");
-        JsonResponses.error(exchange, 503, "redis_unavailable", "the event store did not confirm the append; retry later");
     }
 }

@@ -1,18 +1,19 @@
 package dev.herald.publisher.api;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
+import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
 import dev.herald.common.http.JsonResponses;
 import dev.herald.common.sse.SseEncoder;
 import dev.herald.common.topic.Topic;
 import dev.herald.publisher.stream.NewEvent;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
-import java.util.Set;
 
 /**
  * Turns request bodies into validated events. {@code data} may be a JSON string (sent as is) or any other
@@ -21,9 +22,17 @@ import java.util.Set;
  */
 public final class EventParser {
     static final int MAX_EVENT_NAME_LENGTH = 256;
-    private static final Set<String> EVENT_FIELDS = Set.of("event", "data", "retry");
-    private static final Set<String> BATCH_ITEM_FIELDS = Set.of("topic", "event", "data", "retry");
-    private static final ObjectMapper MAPPER = JsonResponses.MAPPER;
+    private static final List<String> EVENT_FIELDS = List.of("event", "data", "retry");
+    private static final List<String> BATCH_ITEM_FIELDS = List.of("topic", "event", "data", "retry");
+    /**
+     * Strict where Jackson is lenient by default: text after the document and repeated fields are errors,
+     * not ignored or last-wins; numbers keep their exact value and digits ({@code 1.10}, {@code 1e400}),
+     * where doubles would round them or turn them into {@code "Infinity"}.
+     */
+    private static final ObjectReader READER = JsonResponses.MAPPER.reader()
+            .with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS, DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+            .with(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+            .without(JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES);
 
     private final long maxEventBytes;
     private final int maxBatch;
@@ -37,7 +46,7 @@ public final class EventParser {
     public NewEvent parseOne(Topic topic, byte[] body) {
         JsonNode node = readJson(body);
         if (!node.isObject()) {
-            throw new ApiException(400, "invalid_body", "body must be a JSON object with a 'data' field");
+            throw new ApiException(ErrorCode.INVALID_BODY, "body must be a JSON object with a 'data' field");
         }
         return toEvent(topic, node, EVENT_FIELDS, "");
     }
@@ -46,24 +55,24 @@ public final class EventParser {
     public List<NewEvent> parseBatch(byte[] body) {
         JsonNode node = readJson(body);
         if (!node.isArray()) {
-            throw new ApiException(400, "invalid_body", "body must be a JSON array of events");
+            throw new ApiException(ErrorCode.INVALID_BODY, "body must be a JSON array of events");
         }
         if (node.isEmpty()) {
-            throw new ApiException(400, "invalid_body", "batch is empty");
+            throw new ApiException(ErrorCode.INVALID_BODY, "batch is empty");
         }
         if (node.size() > maxBatch) {
-            throw new ApiException(413, "batch_too_large", "batch has " + node.size() + " events; at most " + maxBatch + " are allowed");
+            throw new ApiException(ErrorCode.BATCH_TOO_LARGE, "batch has " + node.size() + " events; at most " + maxBatch + " are allowed");
         }
         List<NewEvent> events = new ArrayList<>(node.size());
         for (int i = 0; i < node.size(); i++) {
             JsonNode item = node.get(i);
             String where = "events[" + i + "]: ";
             if (!item.isObject()) {
-                throw new ApiException(400, "invalid_body", where + "must be a JSON object");
+                throw new ApiException(ErrorCode.INVALID_BODY, where + "must be a JSON object");
             }
             JsonNode topicNode = item.get("topic");
             if (topicNode == null || !topicNode.isTextual()) {
-                throw new ApiException(400, "invalid_topic", where + "'topic' must be a string");
+                throw new ApiException(ErrorCode.INVALID_TOPIC, where + "'topic' must be a string");
             }
             events.add(toEvent(topic(topicNode.asText()), item, BATCH_ITEM_FIELDS, where));
         }
@@ -74,42 +83,46 @@ public final class EventParser {
     public static Topic topic(String name) {
         String problem = Topic.problemWith(name);
         if (problem != null) {
-            throw new ApiException(400, "invalid_topic", problem);
+            throw new ApiException(ErrorCode.INVALID_TOPIC, problem);
         }
         return Topic.of(name);
     }
 
     private static JsonNode readJson(byte[] body) {
         if (body.length == 0) {
-            throw new ApiException(400, "invalid_json", "body is empty; a JSON document is required");
+            throw new ApiException(ErrorCode.INVALID_JSON, "body is empty; a JSON document is required");
         }
         try {
-            JsonNode node = MAPPER.readTree(body);
+            JsonNode node = READER.readTree(body);
             if (node == null || node.isMissingNode()) {
-                throw new ApiException(400, "invalid_json", "body holds no JSON document");
+                throw new ApiException(ErrorCode.INVALID_JSON, "body holds no JSON document");
             }
             return node;
         } catch (JsonProcessingException e) {
-            throw new ApiException(400, "invalid_json", "body is not valid JSON: " + e.getOriginalMessage());
+            throw new ApiException(ErrorCode.INVALID_JSON, "body is not valid JSON: " + e.getOriginalMessage());
         } catch (IOException e) {
-            throw new ApiException(400, "invalid_json", "body is not valid JSON");
+            throw new ApiException(ErrorCode.INVALID_JSON, "body is not valid JSON");
         }
     }
 
-    private NewEvent toEvent(Topic topic, JsonNode node, Set<String> allowed, String where) {
+    private NewEvent toEvent(Topic topic, JsonNode node, List<String> allowed, String where) {
         for (Iterator<String> names = node.fieldNames(); names.hasNext(); ) {
             String name = names.next();
             if (!allowed.contains(name)) {
-                throw new ApiException(400, "unknown_field", where + "unknown field '" + name + "'; allowed: " + allowed);
+                throw new ApiException(ErrorCode.UNKNOWN_FIELD, where + "unknown field '" + name + "'; allowed: " + allowed);
             }
         }
         JsonNode dataNode = node.get("data");
         if (dataNode == null || dataNode.isNull()) {
-            throw new ApiException(400, "missing_data", where + "'data' is required");
+            throw new ApiException(ErrorCode.MISSING_DATA, where + "'data' is required");
         }
         String data = dataNode.isTextual() ? dataNode.asText() : dataNode.toString();
-        if (data.length() > maxEventBytes || data.getBytes(StandardCharsets.UTF_8).length > maxEventBytes) {
-            throw new ApiException(413, "event_too_large", where + "'data' is larger than " + maxEventBytes + " bytes");
+        long bytes = data.length() > maxEventBytes ? Long.MAX_VALUE : Utf8.length(data); // more chars than allowed bytes: too large
+        if (bytes == Utf8.UNPAIRED_SURROGATE) {
+            throw new ApiException(ErrorCode.INVALID_JSON, where + "'data' holds a \\u escape of an unpaired surrogate, which is not text");
+        }
+        if (bytes > maxEventBytes) {
+            throw new ApiException(ErrorCode.EVENT_TOO_LARGE, where + "'data' is larger than " + maxEventBytes + " bytes");
         }
         return new NewEvent(topic, eventName(node.get("event"), where), data, retry(node.get("retry"), where));
     }
@@ -119,15 +132,18 @@ public final class EventParser {
             return null;
         }
         if (!node.isTextual()) {
-            throw new ApiException(400, "invalid_event", where + "'event' must be a string");
+            throw new ApiException(ErrorCode.INVALID_EVENT, where + "'event' must be a string");
         }
         String name = node.asText();
         if (name.length() > MAX_EVENT_NAME_LENGTH) {
-            throw new ApiException(400, "invalid_event", where + "'event' is longer than " + MAX_EVENT_NAME_LENGTH + " characters");
+            throw new ApiException(ErrorCode.INVALID_EVENT, where + "'event' is longer than " + MAX_EVENT_NAME_LENGTH + " characters");
         }
         String problem = SseEncoder.problemWithFieldValue("'event'", name);
         if (problem != null) {
-            throw new ApiException(400, "invalid_event", where + problem);
+            throw new ApiException(ErrorCode.INVALID_EVENT, where + problem);
+        }
+        if (Utf8.length(name) == Utf8.UNPAIRED_SURROGATE) {
+            throw new ApiException(ErrorCode.INVALID_EVENT, where + "'event' holds a \\u escape of an unpaired surrogate, which is not text");
         }
         return name.isEmpty() ? null : name;
     }
@@ -137,7 +153,7 @@ public final class EventParser {
             return -1;
         }
         if (!node.isIntegralNumber() || !node.canConvertToLong() || node.asLong() < 0 || node.asLong() > 86_400_000L) {
-            throw new ApiException(400, "invalid_retry", where + "'retry' must be an integer number of milliseconds from 0 to 86400000");
+            throw new ApiException(ErrorCode.INVALID_RETRY, where + "'retry' must be an integer number of milliseconds from 0 to 86400000");
         }
         return node.asLong();
     }

@@ -23,7 +23,7 @@ public final class PublishHandler implements HttpHandler {
     @Override
     public void handleRequest(HttpServerExchange exchange) {
         bodies.read(exchange, (ex, body) -> {
-            Topic topic = EventParser.topic(ex.getQueryParameters().get("topic").getFirst());
+            Topic topic = PathTopic.of(ex);
             NewEvent event = parser.parseOne(topic, body);
             return appender.append(List.of(event)).thenApply(ids ->
                     new BodyReader.Answer(201, Map.of("id", ids.get(0), "topic", topic.name())));

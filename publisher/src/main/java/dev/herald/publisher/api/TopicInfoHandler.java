@@ -24,19 +24,21 @@ import java.util.concurrent.CompletableFuture;
 public final class TopicInfoHandler implements HttpHandler {
     private final RedisClusterAsyncCommands<String, String> redis;
     private final RedisSettings settings;
+    private final ErrorResponder errors;
 
-    public TopicInfoHandler(RedisClusterAsyncCommands<String, String> redis, RedisSettings settings) {
+    public TopicInfoHandler(RedisClusterAsyncCommands<String, String> redis, RedisSettings settings, ErrorResponder errors) {
         this.redis = redis;
         this.settings = settings;
+        this.errors = errors;
     }
 
     @Override
     public void handleRequest(HttpServerExchange exchange) {
         Topic topic;
         try {
-            topic = EventParser.topic(exchange.getQueryParameters().get("topic").getFirst());
+            topic = PathTopic.of(exchange);
         } catch (ApiException e) {
-            JsonResponses.error(exchange, e.status(), e.code(), e.getMessage());
+            errors.answer(exchange, e.code(), e.getMessage());
             return;
         }
         int partition = settings.partitions().partitionOf(topic);
@@ -46,7 +48,7 @@ public final class TopicInfoHandler implements HttpHandler {
         CompletableFuture<List<StreamMessage<String, String>>> last = redis.xrevrange(key, Range.unbounded(), Limit.from(1)).toCompletableFuture();
         exchange.dispatch(SameThreadExecutor.INSTANCE, () -> CompletableFuture.allOf(length, first, last).whenComplete((v, error) -> {
             if (error != null) {
-                BodyReader.answerFailure(exchange, error);
+                errors.fail(exchange, error);
                 return;
             }
             Map<String, Object> body = new LinkedHashMap<>();

@@ -4,6 +4,7 @@ import dev.herald.common.config.RedisSettings;
 import dev.herald.common.event.Cursor;
 import dev.herald.common.event.StreamId;
 import dev.herald.common.redis.PublishScript;
+import dev.herald.publisher.metrics.PublisherMetrics;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -18,14 +19,19 @@ import java.util.concurrent.CompletableFuture;
 public final class EventAppender {
     private final RedisClusterAsyncCommands<String, String> redis;
     private final RedisSettings settings;
-    private final Retention retention;
+    private final PublisherMetrics metrics;
     private final String feedMaxLen;
+    private final String historyMaxLen;
+    private final String historyMaxAgeMillis;
 
-    public EventAppender(RedisClusterAsyncCommands<String, String> redis, RedisSettings settings, Retention retention, long feedMaxLen) {
+    public EventAppender(RedisClusterAsyncCommands<String, String> redis, RedisSettings settings, Retention retention, long feedMaxLen,
+                         PublisherMetrics metrics) {
         this.redis = redis;
         this.settings = settings;
-        this.retention = retention;
+        this.metrics = metrics;
         this.feedMaxLen = Long.toString(feedMaxLen);
+        this.historyMaxLen = Long.toString(retention.maxLen());
+        this.historyMaxAgeMillis = Long.toString(retention.maxAge().toMillis());
     }
 
     /** Appends {@code events}; completes with each one's SSE event ID ({@code <partition>:<entry id>}), in order. */
@@ -38,6 +44,7 @@ public final class EventAppender {
         List<CompletableFuture<Void>> calls = new ArrayList<>(byPartition.size());
         byPartition.forEach((partition, indexes) -> calls.add(appendPartition(partition, events, indexes)
                 .thenAccept(entryIds -> {
+                    metrics.appended(entryIds.size());
                     for (int k = 0; k < indexes.size(); k++) {
                         ids[indexes.get(k)] = Cursor.of(Map.of(partition, StreamId.parse(entryIds.get(k)))).encode();
                     }
@@ -50,8 +57,6 @@ public final class EventAppender {
         String[] args = new String[1 + 6 * indexes.size()];
         keys[0] = settings.keys().feed(partition);
         args[0] = feedMaxLen;
-        String maxLen = Long.toString(retention.maxLen());
-        String maxAge = Long.toString(retention.maxAge().toMillis());
         for (int k = 0; k < indexes.size(); k++) {
             NewEvent e = events.get(indexes.get(k));
             keys[1 + k] = settings.keys().history(partition, e.topic());
@@ -60,8 +65,8 @@ public final class EventAppender {
             args[b + 1] = e.event() == null ? "" : e.event();
             args[b + 2] = e.data();
             args[b + 3] = e.retryMillis() < 0 ? "" : Long.toString(e.retryMillis());
-            args[b + 4] = maxLen;
-            args[b + 5] = maxAge;
+            args[b + 4] = historyMaxLen;
+            args[b + 5] = historyMaxAgeMillis;
         }
         return PublishScript.run(redis, keys, args).toCompletableFuture();
     }

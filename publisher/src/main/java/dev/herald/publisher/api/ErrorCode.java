@@ -1,0 +1,42 @@
+package dev.herald.publisher.api;
+
+import java.util.Locale;
+
+/**
+ * Every error the publisher answers, with its HTTP status. The code is the stable, machine-readable
+ * {@code error} of the JSON body and the {@code code} tag of {@code herald.publisher.errors}; tying it to
+ * one status here keeps the two from drifting apart at call sites.
+ */
+public enum ErrorCode {
+    INVALID_JSON(400),
+    INVALID_BODY(400),
+    INVALID_TOPIC(400),
+    MISSING_DATA(400),
+    UNKNOWN_FIELD(400),
+    INVALID_EVENT(400),
+    INVALID_RETRY(400),
+    NOT_FOUND(404),
+    METHOD_NOT_ALLOWED(405),
+    BODY_TOO_LARGE(413),
+    EVENT_TOO_LARGE(413),
+    BATCH_TOO_LARGE(413),
+    /** A bug in the publisher, not a problem with the request or with Redis; logged with its stack trace. */
+    INTERNAL_ERROR(500),
+    /** Redis did not confirm the command (unreachable, timed out or refused it); answered with {@code Retry-After}. */
+    REDIS_UNAVAILABLE(503);
+
+    private final int status;
+    private final String code = name().toLowerCase(Locale.ROOT);
+
+    ErrorCode(int status) {
+        this.status = status;
+    }
+
+    public int status() {
+        return status;
+    }
+
+    public String code() {
+        return code;
+    }
+}

@@ -1,0 +1,66 @@
+package dev.herald.publisher.api;
+
+import dev.herald.common.http.JsonResponses;
+import dev.herald.publisher.metrics.PublisherMetrics;
+import io.lettuce.core.RedisException;
+import io.micrometer.core.instrument.Counter;
+import io.undertow.server.HttpHandler;
+import io.undertow.server.HttpServerExchange;
+import io.undertow.util.Headers;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.concurrent.CompletionException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Answers every refused or failed request with the JSON error body and counts it by code, so that
+ * {@code herald.publisher.errors} counts exactly what clients were told. Counters are registered up
+ * front, one per code, so every code shows in {@code /metrics} from the start and counting is one
+ * increment.
+ */
+public final class ErrorResponder {
+    private static final Logger LOG = LoggerFactory.getLogger(ErrorResponder.class);
+
+    private final Map<ErrorCode, Counter> counters = new EnumMap<>(ErrorCode.class);
+
+    public ErrorResponder(PublisherMetrics metrics) {
+        for (ErrorCode code : ErrorCode.values()) {
+            counters.put(code, metrics.errors(code.code()));
+        }
+    }
+
+    /** Answers {@code code} with its status and {@code message}, and counts it. */
+    public void answer(HttpServerExchange exchange, ErrorCode code, String message) {
+        counters.get(code).increment();
+        JsonResponses.error(exchange, code.status(), code.code(), message);
+    }
+
+    /**
+     * Answers a request whose handling failed, possibly asynchronously: a refusal as it says; a Redis
+     * failure (unreachable, timed out, refused the command) as {@code 503} with {@code Retry-After}, since
+     * the client may retry; anything else is a bug here, answered {@code 500} and logged in full.
+     */
+    public void fail(HttpServerExchange exchange, Throwable error) {
+        Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+        if (cause instanceof ApiException refused) {
+            answer(exchange, refused.code(), refused.getMessage());
+        } else if (cause instanceof RedisException) {
+            LOG.warn("redis unavailable for {} {}: {}", exchange.getRequestMethod(), exchange.getRequestPath(), cause.toString());
+            exchange.getResponseHeaders().put(Headers.RETRY_AFTER, "1");
+            answer(exchange, ErrorCode.REDIS_UNAVAILABLE, "Redis did not answer or refused the command; retry later");
+        } else {
+            LOG.error("failed to handle {} {}", exchange.getRequestMethod(), exchange.getRequestPath(), cause);
+            answer(exchange, ErrorCode.INTERNAL_ERROR, "the publisher failed to handle the request");
+        }
+    }
+
+    /** {@code handler}, which answers {@code code} by itself (the shared 404 and 405 answers), with that answer counted. */
+    public HttpHandler counting(ErrorCode code, HttpHandler handler) {
+        Counter counter = counters.get(code);
+        return exchange -> {
+            counter.increment();
+            handler.handleRequest(exchange);
+        };
+    }
+}
