@@ -1,0 +1,109 @@
+package dev.herald.gateway.faults;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.herald.gateway.testing.ServiceProcess;
+import dev.herald.gateway.testing.SseSwarm;
+import dev.herald.testing.RedisServer;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.IntStream;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.Test;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The moment that decides a horizontally scaled SSE cluster: a gateway with 2000 clients dies and they
+ * all resume on the survivor at once. Every client must end with exactly the published sequence, and
+ * the survivor's per-connection bound and connection count must hold throughout.
+ */
+class ResumeStormIT {
+    private static final Logger LOG = LoggerFactory.getLogger(ResumeStormIT.class);
+    private static final int CLIENTS = 2000;
+    private static final List<String> TOPICS = IntStream.range(0, 20).mapToObj(i -> "storm-" + i).toList();
+    private static final long BOUND = 64 * 1024;
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+    @Test
+    void twoThousandClientsOfAKilledGatewayResumeOnTheSurvivorWithNothingLostOrDuplicated() throws Exception {
+        Path dir = Files.createTempDirectory(Files.createDirectories(Path.of("target", "it-logs")), "storm");
+        DeliveryCheck check = new DeliveryCheck();
+        Map<String, String> props = Map.of("herald.gateway.max-pending-bytes", String.valueOf(BOUND), "herald.gateway.retry", "300ms");
+        try (RedisServer redis = RedisServer.start();
+             ServiceProcess publisher = ServiceProcess.start("publisher", "publisher", Map.of("herald.redis.uri", redis.uri()), dir);
+             ServiceProcess a = ServiceProcess.start("gateway", "gateway-a", with(props, redis), dir);
+             ServiceProcess b = ServiceProcess.start("gateway", "gateway-b", with(props, redis), dir)) {
+            List<String> paths = IntStream.range(0, CLIENTS).mapToObj(i -> "/v1/stream?topic=" + TOPICS.get(i % TOPICS.size())).toList();
+            try (SseSwarm swarm = new SseSwarm(paths, a.port(), b.port())) {
+                Awaitility.await("all clients streaming from A").atMost(Duration.ofSeconds(60)).until(() -> swarm.streaming() == CLIENTS);
+                AtomicLong peakConnections = new AtomicLong();
+                long killedAt;
+                try (EventPump pump = new EventPump(publisher.port(), TOPICS, 5, check)) {
+                    Thread.sleep(2000);
+                    killedAt = System.nanoTime();
+                    a.kill();
+                    Awaitility.await("all clients streaming from B").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100))
+                            .until(() -> {
+                                peakConnections.accumulateAndGet((long) metric(b, "herald_gateway_connections"), Math::max);
+                                return swarm.streaming() == CLIENTS;
+                            });
+                    Thread.sleep(2000);
+                }
+                long resumedMillis = (System.nanoTime() - killedAt) / 1_000_000;
+                Awaitility.await("every client caught up").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(250)).until(() -> {
+                    for (int i = 0; i < CLIENTS; i++) {
+                        if (check.lost(TOPICS.get(i % TOPICS.size()), swarm.clients().get(i).data()) > 0) {
+                            return false;
+                        }
+                    }
+                    return true;
+                });
+                int lost = 0;
+                int duplicated = 0;
+                for (int i = 0; i < CLIENTS; i++) {
+                    String topic = TOPICS.get(i % TOPICS.size());
+                    List<String> got = swarm.clients().get(i).data();
+                    lost += check.lost(topic, got);
+                    duplicated += DeliveryCheck.duplicated(got);
+                    assertThat(got).as("client %d", i).isEqualTo(check.acknowledged(topic));
+                }
+                double maxPending = metric(b, "herald_gateway_pending_bytes_max_bytes");
+                LOG.info("storm: {} clients, {} events acknowledged, all streaming on B {} ms after the kill; {} lost, {} duplicated; "
+                        + "B peak connections {}, B max pending bytes {}, history pages read {}, shared {}", CLIENTS,
+                        check.acknowledgedCount(), resumedMillis, lost, duplicated, peakConnections.get(), (long) maxPending,
+                        (long) metric(b, "herald_gateway_replay_pages_total\\{[^}]*source=\"redis\""),
+                        (long) metric(b, "herald_gateway_replay_pages_total\\{[^}]*source=\"shared\""));
+                assertThat(lost).isZero();
+                assertThat(duplicated).isZero();
+                assertThat(peakConnections.get()).isLessThanOrEqualTo(CLIENTS);
+                assertThat(maxPending).isLessThanOrEqualTo(BOUND + 1024);
+            }
+        }
+    }
+
+    private static Map<String, String> with(Map<String, String> props, RedisServer redis) {
+        Map<String, String> all = new java.util.HashMap<>(props);
+        all.put("herald.redis.uri", redis.uri());
+        return all;
+    }
+
+    /** The value of the first Prometheus sample whose line starts with the regex {@code series}. */
+    private static double metric(ServiceProcess gateway, String series) throws Exception {
+        String text = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + gateway.adminPort() + "/metrics")).build(),
+                HttpResponse.BodyHandlers.ofString()).body();
+        Matcher m = Pattern.compile("(?m)^" + series + "[^\\n]* (\\S+)$").matcher(text);
+        return m.find() ? Double.parseDouble(m.group(1)) : Double.NaN;
+    }
+}
