@@ -12,6 +12,7 @@ import dev.herald.gateway.connection.IoLoops;
 import dev.herald.gateway.connection.RetryHints;
 import dev.herald.gateway.connection.StreamOpener;
 import dev.herald.gateway.dispatch.Dispatcher;
+import dev.herald.gateway.http.ConnectionsHandler;
 import dev.herald.gateway.http.StreamHandler;
 import dev.herald.gateway.metrics.GatewayMetrics;
 import dev.herald.gateway.read.FeedTailers;
@@ -77,7 +78,8 @@ public final class Gateway implements AutoCloseable {
         }
         this.server = builder.build();
         server.start();
-        this.admin = AdminListener.start(settings.http(), registry, () -> true, this::isReady, AdminListener.noExtraRoutes());
+        this.admin = AdminListener.start(settings.http(), registry, () -> true, this::isReady,
+                Handlers.routing().get("/debug/connections", new ConnectionsHandler(loops)));
     }
 
     /** Connects to Redis, starts tailing and listening. */

@@ -9,8 +9,9 @@ import java.net.InetSocketAddress;
 import java.util.function.BooleanSupplier;
 
 /**
- * The admin listener: {@code /metrics}, {@code /health/live}, {@code /health/ready}, plus whatever a
- * service adds. Kept on its own port so the public port exposes no internals.
+ * The admin listener: {@code /metrics}, {@code /health/live}, {@code /health/ready}, the diagnostics
+ * {@code /debug/jfr} and {@code /debug/threads}, plus whatever a service adds. Kept on its own port (by
+ * default bound to localhost) so the public port exposes no internals.
  */
 public final class AdminListener implements AutoCloseable {
     private final Undertow server;
@@ -29,13 +30,15 @@ public final class AdminListener implements AutoCloseable {
                 .get("/metrics", new MetricsHandler(registry))
                 .get("/health/live", new HealthHandler(live))
                 .get("/health/ready", new HealthHandler(ready))
+                .get("/debug/jfr", new JfrHandler())
+                .get("/debug/threads", new ThreadDumpHandler())
                 .addAll(extra)
                 .setFallbackHandler(Routes.NOT_FOUND)
                 .setInvalidMethodHandler(Routes.METHOD_NOT_ALLOWED);
         Undertow server = Undertow.builder()
                 .addHttpListener(http.adminPort(), http.adminHost())
                 .setIoThreads(1)
-                .setWorkerThreads(2)
+                .setWorkerThreads(2) // a flight recording waits on one
                 .setHandler(routes)
                 .build();
         server.start();

@@ -15,7 +15,12 @@ import io.lettuce.core.cluster.RedisClusterClient;
 import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
 import io.lettuce.core.codec.StringCodec;
 import io.lettuce.core.masterreplica.MasterReplica;
+import io.lettuce.core.event.connection.ConnectionActivatedEvent;
+import io.lettuce.core.event.connection.ConnectionDeactivatedEvent;
+import io.lettuce.core.event.connection.ReconnectFailedEvent;
 import java.time.Duration;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Opens Lettuce connections with the options Herald relies on: automatic reconnect, commands rejected
@@ -23,6 +28,8 @@ import java.time.Duration;
  * one Redis, to the master a Sentinel group names (following failovers), or to a Redis Cluster.
  */
 public final class RedisConnector implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(RedisConnector.class);
+
     private final RedisSettings settings;
     private final RedisClient client;
     private final RedisClusterClient clusterClient;
@@ -62,6 +69,20 @@ public final class RedisConnector implements AutoCloseable {
                     .timeoutOptions(TimeoutOptions.enabled(settings.commandTimeout()))
                     .build());
         }
+        logConnectionChanges(client != null ? client : clusterClient);
+    }
+
+    /** One log line per lost and restored Redis connection, whichever service and connection it is. */
+    private static void logConnectionChanges(AbstractRedisClient client) {
+        client.getResources().eventBus().get().subscribe(event -> {
+            if (event instanceof ConnectionDeactivatedEvent e) {
+                LOG.warn("redis connection lost: {}", e.remoteAddress());
+            } else if (event instanceof ConnectionActivatedEvent e) {
+                LOG.info("redis connection up: {}", e.remoteAddress());
+            } else if (event instanceof ReconnectFailedEvent e) {
+                LOG.warn("redis reconnect attempt {} to {} failed: {}", e.getAttempt(), e.remoteAddress(), e.getCause().toString());
+            }
+        });
     }
 
     public RedisSettings settings() {

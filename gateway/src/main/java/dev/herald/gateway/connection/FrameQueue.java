@@ -25,9 +25,15 @@ final class FrameQueue {
     private int head;
     private int size;
     private long pendingBytes;
+    private long writtenBytes;
 
     long pendingBytes() {
         return pendingBytes;
+    }
+
+    /** Bytes written so far, over the queue's life. */
+    long writtenBytes() {
+        return writtenBytes;
     }
 
     boolean isEmpty() {
@@ -61,6 +67,7 @@ final class FrameQueue {
                 return false;
             }
             pendingBytes -= written;
+            writtenBytes += written;
             while (size > 0 && !buffers[head].hasRemaining()) {
                 delivered.delivered(publishedMicros[head]);
                 buffers[head] = null;

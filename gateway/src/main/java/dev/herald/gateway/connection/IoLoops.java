@@ -2,6 +2,7 @@ package dev.herald.gateway.connection;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import org.xnio.XnioIoThread;
@@ -28,6 +29,28 @@ public final class IoLoops {
             n += loop.size();
         }
         return n;
+    }
+
+    /** A snapshot of every stream, each taken on its own IO thread. */
+    public CompletableFuture<List<ConnectionInfo>> snapshot() {
+        List<CompletableFuture<List<ConnectionInfo>>> parts = new ArrayList<>();
+        for (IoLoop loop : loops.values()) {
+            CompletableFuture<List<ConnectionInfo>> part = new CompletableFuture<>();
+            loop.thread().execute(() -> {
+                long now = System.nanoTime();
+                List<ConnectionInfo> infos = new ArrayList<>();
+                for (SseConnection c : loop.connections()) {
+                    infos.add(c.info(now));
+                }
+                part.complete(infos);
+            });
+            parts.add(part);
+        }
+        return CompletableFuture.allOf(parts.toArray(CompletableFuture[]::new)).thenApply(v -> {
+            List<ConnectionInfo> all = new ArrayList<>();
+            parts.forEach(p -> all.addAll(p.join()));
+            return all;
+        });
     }
 
     /** Closes every stream, each on its own IO thread. */

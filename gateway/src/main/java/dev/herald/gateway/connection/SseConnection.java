@@ -53,6 +53,7 @@ public final class SseConnection implements Subscriber {
     private CloseReason closing;
     private long unwritableSinceNanos;
     private long lastWriteNanos;
+    private final long openedNanos = System.nanoTime();
 
     SseConnection(HttpServerExchange exchange, StreamSinkChannel channel, IoLoop loop, Dispatcher dispatcher,
                   HistoryPages history, ConnectionLimits limits, GatewayMetrics metrics, Map<Integer, PartitionState> partitions) {
@@ -285,6 +286,15 @@ public final class SseConnection implements Subscriber {
             enqueue(HEARTBEAT.duplicate(), 0);
             writeQueued();
         }
+    }
+
+    /** What an operator sees of this connection in the diagnostics. Call on its IO thread. */
+    ConnectionInfo info(long nowNanos) {
+        return new ConnectionInfo(String.valueOf(exchange.getSourceAddress()),
+                partitions.values().stream().flatMap(p -> p.topics().stream()).map(Object::toString).toList(),
+                (nowNanos - openedNanos) / 1_000_000, queue.writtenBytes(), queue.pendingBytes(),
+                unwritableSinceNanos == 0 ? 0 : (nowNanos - unwritableSinceNanos) / 1_000_000,
+                partitions.values().stream().anyMatch(p -> p.replay() != null));
     }
 
     /** The cursor this connection's next event ID reports. */
