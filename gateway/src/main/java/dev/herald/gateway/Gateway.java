@@ -2,6 +2,7 @@ package dev.herald.gateway;
 
 import dev.herald.common.http.AdminListener;
 import dev.herald.common.http.HealthHandler;
+import dev.herald.common.http.Listeners;
 import dev.herald.common.http.Metrics;
 import dev.herald.common.http.Routes;
 import dev.herald.common.redis.RedisConnector;
@@ -23,7 +24,6 @@ import io.undertow.Handlers;
 import io.undertow.Undertow;
 import io.undertow.UndertowOptions;
 import io.undertow.server.RoutingHandler;
-import java.net.InetSocketAddress;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.xnio.Options;
@@ -66,8 +66,7 @@ public final class Gateway implements AutoCloseable {
                 .get("/health", new HealthHandler(this::isReady))
                 .setFallbackHandler(Routes.NOT_FOUND)
                 .setInvalidMethodHandler(Routes.METHOD_NOT_ALLOWED);
-        Undertow.Builder builder = Undertow.builder()
-                .addHttpListener(settings.http().port(), settings.http().host())
+        Undertow.Builder builder = Listeners.add(Undertow.builder(), settings.http(), settings.tls())
                 .setIoThreads(settings.http().ioThreads())
                 .setWorkerThreads(2) // nothing blocking runs on workers
                 .setSocketOption(Options.TCP_NODELAY, true)
@@ -115,7 +114,12 @@ public final class Gateway implements AutoCloseable {
     }
 
     public int port() {
-        return ((InetSocketAddress) server.getListenerInfo().get(0).getAddress()).getPort();
+        return Listeners.plainPort(server);
+    }
+
+    /** The TLS listener's port, or -1 without TLS. */
+    public int tlsPort() {
+        return Listeners.tlsPort(server);
     }
 
     public int adminPort() {

@@ -22,7 +22,8 @@ public final class GatewayMain {
             return;
         }
         Gateway gateway = Gateway.start(settings);
-        LOG.info("gateway listening on {}:{} (admin port {}), redis {}, {} partitions", settings.http().host(), gateway.port(),
+        LOG.info("gateway listening on {}:{}{} (admin port {}), redis {}, {} partitions", settings.http().host(), gateway.port(),
+                settings.tls().enabled() ? " and TLS " + gateway.tlsPort() + (settings.tls().http2() ? " with HTTP/2" : "") : "",
                 gateway.adminPort(), settings.redis().uri().toString(), settings.redis().partitions().count());
         // SIGTERM: drain (clients move to other gateways), then stop.
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {

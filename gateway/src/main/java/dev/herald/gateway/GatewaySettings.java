@@ -4,6 +4,7 @@ import com.typesafe.config.Config;
 import dev.herald.common.config.ConfigLoader;
 import dev.herald.common.config.HttpSettings;
 import dev.herald.common.config.RedisSettings;
+import dev.herald.common.config.TlsSettings;
 import java.time.Duration;
 
 /**
@@ -26,7 +27,7 @@ import java.time.Duration;
  * @param tailerBlock       XREAD BLOCK timeout
  * @param tailerCount       XREAD COUNT
  */
-public record GatewaySettings(RedisSettings redis, HttpSettings http, long maxPendingBytes, Duration maxUnwritable,
+public record GatewaySettings(RedisSettings redis, HttpSettings http, TlsSettings tls, long maxPendingBytes, Duration maxUnwritable,
                               Duration heartbeatInterval, int sendBufferBytes, Duration retry, Duration drainPeriod, int maxTopics,
                               double reconnectPerSecond, double reconnectBurst, boolean trustForwardedFor,
                               int replayPageSize, int replayReadsInFlight, long replayCacheBytes, long replayMaxEvents,
@@ -64,7 +65,7 @@ public record GatewaySettings(RedisSettings redis, HttpSettings http, long maxPe
                     "must be shorter than herald.redis.command-timeout");
             int count = cfg.getInt(p + "tailer.count");
             ConfigLoader.check(cfg, p + "tailer.count", count >= 1 && count <= 100_000, "must be between 1 and 100000");
-            return new GatewaySettings(redis, HttpSettings.from(cfg), pending, unwritable, heartbeat, (int) sendBuffer,
+            return new GatewaySettings(redis, HttpSettings.from(cfg), TlsSettings.from(cfg), pending, unwritable, heartbeat, (int) sendBuffer,
                     retry, drain, topics, perSecond, burst, forwarded, page, inFlight, cache, maxEvents, block, count);
         });
     }

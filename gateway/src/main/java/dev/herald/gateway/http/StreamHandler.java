@@ -12,6 +12,7 @@ import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.util.Headers;
 import io.undertow.util.HttpString;
+import io.undertow.util.Protocols;
 import io.undertow.util.SameThreadExecutor;
 import java.util.Deque;
 import java.util.LinkedHashSet;
@@ -85,9 +86,12 @@ public final class StreamHandler implements HttpHandler {
             return;
         }
         exchange.setStatusCode(200);
-        // Close-delimited body, not chunked: Undertow's chunked conduit writes one buffer per call, which
-        // would undo the gathering writes. An SSE stream only ever ends by closing anyway.
-        exchange.setPersistent(false);
+        if (!exchange.getProtocol().equals(Protocols.HTTP_2_0)) {
+            // Close-delimited body, not chunked: Undertow's chunked conduit writes one buffer per call, which
+            // would undo the gathering writes. An SSE stream only ever ends by closing anyway. (HTTP/2 has
+            // its own framing, and closing there resets only this stream.)
+            exchange.setPersistent(false);
+        }
         exchange.getResponseHeaders()
                 .put(Headers.CONTENT_TYPE, "text/event-stream; charset=utf-8")
                 .put(Headers.CACHE_CONTROL, "no-cache")
