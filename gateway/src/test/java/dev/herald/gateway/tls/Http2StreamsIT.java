@@ -135,10 +135,7 @@ class Http2StreamsIT {
         Awaitility.await().atMost(WAIT).until(() -> resumed.data().size() >= 25);
         Thread.sleep(200);
         assertThat(resumed.data()).isEqualTo(published.subList(25, 50));
-        for (Stream s : streams) {
-            s.response.body().close();
-        }
-        resumed.response.body().close();
+        // The streams stay open until the gateway stops (closing HttpClient bodies one by one is slow).
     }
 
     @Test
@@ -164,7 +161,5 @@ class Http2StreamsIT {
         assertThat(healthy.data()).isEqualTo(published);
         assertThat(healthy.ended).isFalse();
         assertThat(shedMillis).as("shed within max-unwritable (2 s) plus a timer tick and slack").isLessThan(8000);
-        healthy.response.body().close();
-        stalled.response.body().close();
     }
 }
