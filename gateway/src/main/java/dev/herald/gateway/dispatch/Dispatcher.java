@@ -3,6 +3,7 @@ package dev.herald.gateway.dispatch;
 import dev.herald.common.event.Event;
 import dev.herald.common.event.StreamId;
 import dev.herald.common.topic.Topic;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
@@ -85,18 +86,24 @@ public final class Dispatcher {
         Map<Executor, LiveBatch> batches = new IdentityHashMap<>();
         Partition p = partitions[partition];
         synchronized (p) {
+            List<Event> wanted = new ArrayList<>(events.size());
+            List<Set<Subscriber>> receivers = new ArrayList<>(events.size());
             for (Event event : events) {
                 if (!event.id().isAfter(p.lastDispatched)) {
                     continue;
                 }
                 Set<Subscriber> subscribers = p.subscribers.get(event.topic());
                 if (subscribers != null) {
-                    SharedFrame frame = SharedFrame.encode(partition, event);
-                    for (Subscriber s : subscribers) {
-                        batches.computeIfAbsent(s.ioThread(), k -> new LiveBatch()).add(s, frame);
-                    }
+                    wanted.add(event);
+                    receivers.add(subscribers);
                 }
                 p.lastDispatched = event.id();
+            }
+            List<SharedFrame> frames = SharedFrame.encodeAll(partition, wanted);
+            for (int i = 0; i < frames.size(); i++) {
+                for (Subscriber s : receivers.get(i)) {
+                    batches.computeIfAbsent(s.ioThread(), k -> new LiveBatch()).add(s, frames.get(i));
+                }
             }
         }
         batches.forEach(Executor::execute);

@@ -5,12 +5,19 @@ import dev.herald.common.event.StreamId;
 import dev.herald.common.sse.SseEncoder;
 import dev.herald.common.topic.Topic;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * One event encoded once, as {@code id: <partition>:<ms>-<seq>\n...data...\n\n}, in a read-only direct
  * buffer that every receiving connection shares. Connections take {@link #view()}s: independent positions
  * over the same bytes, never a copy. A connection that reads several partitions writes its other
  * partitions' positions first and then {@link #viewAfterIdField()}, so the frame stays shared.
+ *
+ * <p>Frames of one batch share one direct-memory slab ({@link #encodeAll}): direct buffers are costly to
+ * allocate and are only freed by the garbage collector, so one allocation per batch, not per event, keeps
+ * that cost and the direct memory waiting for release small.
  */
 public final class SharedFrame {
     private static final int ID_FIELD = "id: ".length();
@@ -30,10 +37,31 @@ public final class SharedFrame {
     }
 
     public static SharedFrame encode(int partition, Event event) {
-        String frameId = partition + ":" + event.id();
-        StringBuilder text = SseEncoder.appendEvent(new StringBuilder(64 + event.data().length()), frameId,
-                event.event(), event.retryMillis(), event.data());
-        return new SharedFrame(SseEncoder.toSharedBuffer(text), partition, event.id(), event.topic(), event.publishedMicros());
+        return encodeAll(partition, List.of(event)).get(0);
+    }
+
+    /** Encodes events of one partition into frames that share one read-only direct slab. */
+    public static List<SharedFrame> encodeAll(int partition, List<Event> events) {
+        byte[][] encoded = new byte[events.size()][];
+        int total = 0;
+        StringBuilder text = new StringBuilder(256);
+        for (int i = 0; i < encoded.length; i++) {
+            Event e = events.get(i);
+            text.setLength(0);
+            SseEncoder.appendEvent(text, partition + ":" + e.id(), e.event(), e.retryMillis(), e.data());
+            encoded[i] = text.toString().getBytes(StandardCharsets.UTF_8);
+            total += encoded[i].length;
+        }
+        ByteBuffer slab = ByteBuffer.allocateDirect(total);
+        List<SharedFrame> frames = new ArrayList<>(encoded.length);
+        for (int i = 0; i < encoded.length; i++) {
+            int start = slab.position();
+            slab.put(encoded[i]);
+            ByteBuffer frame = slab.duplicate().position(start).limit(slab.position()).slice().asReadOnlyBuffer();
+            Event e = events.get(i);
+            frames.add(new SharedFrame(frame, partition, e.id(), e.topic(), e.publishedMicros()));
+        }
+        return frames;
     }
 
     /** The whole frame, positioned at its start. */

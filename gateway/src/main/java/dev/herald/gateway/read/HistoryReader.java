@@ -1,5 +1,6 @@
 package dev.herald.gateway.read;
 
+import dev.herald.common.event.Event;
 import dev.herald.common.event.StreamId;
 import dev.herald.common.redis.EntryFields;
 import dev.herald.common.redis.KeyLayout;
@@ -41,11 +42,11 @@ public final class HistoryReader {
         Range<String> range = Range.from(Range.Boundary.excluding(after.toString()), Range.Boundary.unbounded());
         return redis.xrange(keys.history(partition, topic), range, Limit.from(pageSize)).toCompletableFuture()
                 .thenApply(messages -> {
-                    List<SharedFrame> frames = new ArrayList<>(messages.size());
+                    List<Event> events = new ArrayList<>(messages.size());
                     for (StreamMessage<String, String> m : messages) {
-                        frames.add(SharedFrame.encode(partition, EntryFields.toEvent(topic, StreamId.parse(m.getId()), m.getBody())));
+                        events.add(EntryFields.toEvent(topic, StreamId.parse(m.getId()), m.getBody()));
                     }
-                    return new HistoryPage(List.copyOf(frames), frames.size() == pageSize);
+                    return new HistoryPage(List.copyOf(SharedFrame.encodeAll(partition, events)), events.size() == pageSize);
                 });
     }
 
