@@ -14,6 +14,7 @@ import dev.herald.gateway.connection.RetryHints;
 import dev.herald.gateway.connection.StreamOpener;
 import dev.herald.gateway.dispatch.Dispatcher;
 import dev.herald.gateway.http.ConnectionsHandler;
+import dev.herald.gateway.http.DemoPageHandler;
 import dev.herald.gateway.http.StreamHandler;
 import dev.herald.gateway.metrics.GatewayMetrics;
 import dev.herald.gateway.read.FeedTailers;
@@ -61,9 +62,12 @@ public final class Gateway implements AutoCloseable {
         ConnectionLimits limits = new ConnectionLimits(settings.maxPendingBytes(), settings.maxUnwritable().toNanos(),
                 settings.heartbeatInterval().toNanos(), settings.replayMaxEvents());
         StreamOpener opener = new StreamOpener(settings.redis().partitions(), dispatcher, history, limits, metrics, loops);
+        DemoPageHandler demoPage = new DemoPageHandler();
         RoutingHandler routes = Handlers.routing()
                 .get("/v1/stream", new StreamHandler(opener, settings, () -> draining, metrics))
                 .get("/health", new HealthHandler(this::isReady))
+                .get("/demo", demoPage)
+                .get("/demo/", demoPage)
                 .setFallbackHandler(Routes.NOT_FOUND)
                 .setInvalidMethodHandler(Routes.METHOD_NOT_ALLOWED);
         Undertow.Builder builder = Listeners.add(Undertow.builder(), settings.http(), settings.tls())

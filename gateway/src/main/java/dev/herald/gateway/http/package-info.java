@@ -1,2 +1,2 @@
-/** The gateway's HTTP edge: request validation and the SSE stream endpoint. */
+/** The gateway's HTTP edge: request validation, the SSE stream endpoint and the demo page. */
 package dev.herald.gateway.http;

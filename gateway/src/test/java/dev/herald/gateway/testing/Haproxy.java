@@ -13,6 +13,7 @@ import org.awaitility.Awaitility;
  * A real HAProxy in front of gateways, configured as a production SSE deployment would be: long tunnel
  * timeouts, health checks on the gateways' readiness, and retries with redispatch so a client whose
  * gateway died is sent to a live one instead of getting an error (which would end an EventSource).
+ * Optionally the publisher sits behind the same address, routed by path.
  */
 public final class Haproxy implements AutoCloseable {
     private final Process process;
@@ -28,6 +29,15 @@ public final class Haproxy implements AutoCloseable {
     }
 
     public static Haproxy start(List<ServiceProcess> gateways, Path dir) throws IOException {
+        return start(gateways, null, dir);
+    }
+
+    /**
+     * As {@link #start(List, Path)}, and with a {@code publisher} (may be null) behind the same address:
+     * requests for the publisher API ({@code /v1/topics/...}, {@code /v1/events}) go to it, everything else
+     * to the gateways. So a page the gateways serve can publish on its own origin, without CORS.
+     */
+    public static Haproxy start(List<ServiceProcess> gateways, ServiceProcess publisher, Path dir) throws IOException {
         int port = ServiceProcess.freePort();
         StringBuilder cfg = new StringBuilder("""
                 global
@@ -43,15 +53,32 @@ public final class Haproxy implements AutoCloseable {
                   option redispatch
                 frontend sse
                   bind 127.0.0.1:%d
+                """.formatted(port));
+        if (publisher != null) {
+            cfg.append("""
+                      acl publisher_api path /v1/topics /v1/events
+                      acl publisher_api path_beg /v1/topics/
+                      use_backend publisher if publisher_api
+                    """);
+        }
+        cfg.append("""
                   default_backend gateways
                 backend gateways
                   balance roundrobin
                   option httpchk GET /health/ready
                   default-server inter 300ms fall 2 rise 1
-                """.formatted(port));
+                """);
         for (int i = 0; i < gateways.size(); i++) {
             ServiceProcess g = gateways.get(i);
             cfg.append("  server g").append(i).append(" 127.0.0.1:").append(g.port()).append(" check port ").append(g.adminPort()).append('\n');
+        }
+        if (publisher != null) {
+            cfg.append("""
+                    backend publisher
+                      option httpchk GET /health/ready
+                      default-server inter 300ms fall 2 rise 1
+                    """);
+            cfg.append("  server p0 127.0.0.1:").append(publisher.port()).append(" check port ").append(publisher.adminPort()).append('\n');
         }
         Path file = dir.resolve("haproxy.cfg");
         Files.writeString(file, cfg);
