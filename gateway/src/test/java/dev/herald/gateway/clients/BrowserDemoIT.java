@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.herald.gateway.testing.Haproxy;
+import dev.herald.gateway.testing.NodeClients;
 import dev.herald.gateway.testing.ServiceProcess;
 import dev.herald.testing.RedisServer;
 import java.awt.image.BufferedImage;
@@ -49,7 +50,7 @@ class BrowserDemoIT {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final HttpClient HTTP = HttpClient.newHttpClient();
     private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
-    private static final Path NODE_DIR = Path.of("src", "test", "node").toAbsolutePath();
+    private static final Path NODE_DIR = NodeClients.DIR;
     /**
      * Where the final page is saved: target/demo.png, or the README's docs/demo.png when run with
      * {@code -Dherald.demo.screenshot=docs/demo.png} (so ordinary runs do not rewrite a tracked file).
@@ -133,12 +134,12 @@ class BrowserDemoIT {
     @Test
     void pageShowsEveryEventOnceAcrossAGatewayKillAndItsResume() throws Exception {
         long t0 = System.nanoTime();
-        installNodeModules();
+        NodeClients.install();
         List<Shown> expected = new ArrayList<>(); // in publish order
         try (BrowserPage browser = BrowserPage.open(haproxy.port(), TOPIC, "greeting,note")) {
             LOG.info("page open after {} ms", (System.nanoTime() - t0) / 1_000_000);
             Awaitility.await("the stream is registered on one gateway").atMost(Duration.ofSeconds(5))
-                    .until(() -> gateways.stream().mapToInt(BrowserDemoIT::openStreams).sum() == 1);
+                    .until(() -> gateways.stream().mapToInt(ServiceProcess::openStreams).sum() == 1);
 
             for (int i = 1; i <= 3; i++) {
                 expected.add(browser.publish("greeting", "form #" + i));
@@ -146,7 +147,7 @@ class BrowserDemoIT {
             }
             browser.await(6, 0);
 
-            ServiceProcess serving = gateways.stream().filter(g -> openStreams(g) == 1).findFirst().orElseThrow();
+            ServiceProcess serving = gateways.stream().filter(g -> g.openStreams() == 1).findFirst().orElseThrow();
             String lastBeforeKill = expected.get(expected.size() - 1).id();
             LOG.info("killing gateway-{} (pid {}), which serves the browser", gateways.indexOf(serving), serving.pid());
             serving.kill();
@@ -205,25 +206,6 @@ class BrowserDemoIT {
 
     private static URI lb(String path) {
         return URI.create("http://127.0.0.1:" + haproxy.port() + path);
-    }
-
-    private static void installNodeModules() throws Exception {
-        if (!Files.isDirectory(NODE_DIR.resolve("node_modules").resolve("playwright-core"))) {
-            Process npm = new ProcessBuilder("npm", "ci", "--no-audit", "--no-fund").directory(NODE_DIR.toFile()).inheritIO().start();
-            assertThat(npm.waitFor(120, TimeUnit.SECONDS)).isTrue();
-            assertThat(npm.exitValue()).as("npm ci").isZero();
-        }
-    }
-
-    private static int openStreams(ServiceProcess gateway) {
-        try {
-            String metrics = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + gateway.adminPort() + "/metrics")).build(),
-                    HttpResponse.BodyHandlers.ofString()).body();
-            Matcher m = Pattern.compile("(?m)^herald_gateway_connections\\{[^}]*} ([0-9.]+)").matcher(metrics);
-            return m.find() ? (int) Double.parseDouble(m.group(1)) : -1;
-        } catch (Exception e) {
-            return 0; // a dead gateway serves nobody
-        }
     }
 
     /** browser-demo.mjs: a Chromium page on /demo, commanded by JSON lines (see the script's header). */

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.herald.gateway.testing.Haproxy;
+import dev.herald.gateway.testing.NodeClients;
 import dev.herald.gateway.testing.ServiceProcess;
 import dev.herald.testing.RedisServer;
 import dev.herald.testing.SseParser;
@@ -32,7 +33,7 @@ import org.junit.jupiter.api.Test;
 class ThirdPartyClientsIT {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final HttpClient HTTP = HttpClient.newHttpClient();
-    private static final Path NODE_DIR = Path.of("src", "test", "node").toAbsolutePath();
+    private static final Path NODE_DIR = NodeClients.DIR;
 
     static Path dir;
     static RedisServer redis;
@@ -84,7 +85,7 @@ class ThirdPartyClientsIT {
 
     @Test
     void npmEventSourceResumesOnTheOtherGatewayAfterItsGatewayIsKilled() throws Exception {
-        installNodeClient();
+        NodeClients.install();
         Process node = new ProcessBuilder("node", "listen.mjs", "http://127.0.0.1:" + haproxy.port() + "/v1/stream?topic=es-t", "12")
                 .directory(NODE_DIR.toFile()).redirectError(dir.resolve("node.err").toFile()).start();
         List<JsonNode> lines = new ArrayList<>();
@@ -107,7 +108,7 @@ class ThirdPartyClientsIT {
             published.add(publish("es-t", "before " + i));
         }
         Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> count(lines, "event") == 5);
-        ServiceProcess serving = gateways.stream().filter(g -> openStreams(g) == 1).findFirst().orElseThrow();
+        ServiceProcess serving = gateways.stream().filter(g -> g.openStreams() == 1).findFirst().orElseThrow();
         serving.kill();
         for (int i = 0; i < 5; i++) {
             published.add(publish("es-t", "after " + i));
@@ -128,30 +129,11 @@ class ThirdPartyClientsIT {
         assertThat(count(lines, "open")).as("EventSource reopened after the kill").isEqualTo(2);
     }
 
-    private static void installNodeClient() throws Exception {
-        if (!Files.isDirectory(NODE_DIR.resolve("node_modules").resolve("eventsource"))) {
-            Process npm = new ProcessBuilder("npm", "ci", "--no-audit", "--no-fund").directory(NODE_DIR.toFile()).inheritIO().start();
-            assertThat(npm.waitFor(120, TimeUnit.SECONDS)).isTrue();
-            assertThat(npm.exitValue()).as("npm ci").isZero();
-        }
-    }
-
     private static String publish(String topic, String data) throws Exception {
         HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + publisher.port() + "/v1/topics/" + topic + "/events"))
                 .POST(HttpRequest.BodyPublishers.ofString("{\"data\":\"" + data + "\"}")).build(), HttpResponse.BodyHandlers.ofString());
         assertThat(r.statusCode()).isEqualTo(201);
         return data;
-    }
-
-    private static int openStreams(ServiceProcess gateway) {
-        try {
-            String metrics = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + gateway.adminPort() + "/metrics")).build(),
-                    HttpResponse.BodyHandlers.ofString()).body();
-            Matcher m = Pattern.compile("(?m)^herald_gateway_connections\\{[^}]*} ([0-9.]+)").matcher(metrics);
-            return m.find() ? (int) Double.parseDouble(m.group(1)) : -1;
-        } catch (Exception e) {
-            return -1;
-        }
     }
 
     private static long count(List<JsonNode> lines, String kind) {

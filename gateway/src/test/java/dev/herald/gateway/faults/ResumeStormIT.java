@@ -56,7 +56,7 @@ class ResumeStormIT {
                     a.kill();
                     Awaitility.await("all clients streaming from B").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100))
                             .until(() -> {
-                                peakConnections.accumulateAndGet((long) metric(b, "herald_gateway_connections"), Math::max);
+                                peakConnections.accumulateAndGet((long) b.metric("herald_gateway_connections"), Math::max);
                                 return swarm.streaming() == CLIENTS;
                             });
                     Thread.sleep(2000);
@@ -79,12 +79,12 @@ class ResumeStormIT {
                     duplicated += DeliveryCheck.duplicated(got);
                     assertThat(got).as("client %d", i).isEqualTo(check.acknowledged(topic));
                 }
-                double maxPending = metric(b, "herald_gateway_pending_bytes_max_bytes");
+                double maxPending = b.metric("herald_gateway_pending_bytes_max_bytes");
                 LOG.info("storm: {} clients, {} events acknowledged, all streaming on B {} ms after the kill; {} lost, {} duplicated; "
                         + "B peak connections {}, B max pending bytes {}, history pages read {}, shared {}", CLIENTS,
                         check.acknowledgedCount(), resumedMillis, lost, duplicated, peakConnections.get(), (long) maxPending,
-                        (long) metric(b, "herald_gateway_replay_pages_total\\{[^}]*source=\"redis\""),
-                        (long) metric(b, "herald_gateway_replay_pages_total\\{[^}]*source=\"shared\""));
+                        (long) b.metric("herald_gateway_replay_pages_total\\{[^}]*source=\"redis\""),
+                        (long) b.metric("herald_gateway_replay_pages_total\\{[^}]*source=\"shared\""));
                 assertThat(lost).isZero();
                 assertThat(duplicated).isZero();
                 assertThat(peakConnections.get()).isLessThanOrEqualTo(CLIENTS);
@@ -100,10 +100,4 @@ class ResumeStormIT {
     }
 
     /** The value of the first Prometheus sample whose line starts with the regex {@code series}. */
-    private static double metric(ServiceProcess gateway, String series) throws Exception {
-        String text = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + gateway.adminPort() + "/metrics")).build(),
-                HttpResponse.BodyHandlers.ofString()).body();
-        Matcher m = Pattern.compile("(?m)^" + series + "[^\\n]* (\\S+)$").matcher(text);
-        return m.find() ? Double.parseDouble(m.group(1)) : Double.NaN;
-    }
 }

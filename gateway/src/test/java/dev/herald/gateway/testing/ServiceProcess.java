@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.net.HttpURLConnection;
 import java.net.ServerSocket;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -11,6 +12,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.awaitility.Awaitility;
 
 /**
@@ -130,6 +133,32 @@ public final class ServiceProcess implements AutoCloseable {
         } catch (IOException e) {
             return "(no log: " + e + ")";
         }
+    }
+
+    /**
+     * The value of the first sample on its admin port's {@code /metrics} whose line starts with the regex
+     * {@code series} (e.g. {@code herald_gateway_connections}); NaN if there is none or it cannot be reached.
+     */
+    public double metric(String series) {
+        try {
+            HttpURLConnection c = (HttpURLConnection) URI.create("http://127.0.0.1:" + adminPort + "/metrics").toURL().openConnection();
+            c.setConnectTimeout(500);
+            c.setReadTimeout(2000);
+            String text;
+            try (var in = c.getInputStream()) {
+                text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+            }
+            Matcher m = Pattern.compile("(?m)^" + series + "[^\\n]* (\\S+)$").matcher(text);
+            return m.find() ? Double.parseDouble(m.group(1)) : Double.NaN;
+        } catch (IOException e) {
+            return Double.NaN;
+        }
+    }
+
+    /** Open SSE streams on this gateway (0 when it cannot be asked: a dead gateway serves nobody). */
+    public int openStreams() {
+        double n = metric("herald_gateway_connections");
+        return Double.isNaN(n) ? 0 : (int) n;
     }
 
     public String log() throws IOException {
