@@ -6,9 +6,13 @@
 # Everything binds to 127.0.0.1 on free ports (never 6379) and lives in a temporary directory that is
 # removed on exit. Ctrl-C stops every process this script started.
 #
-# Usage: scripts/local-cluster.sh [--demo-only]
+# Usage: scripts/local-cluster.sh [--demo-only] [--tls]
 #   --demo-only          (or HERALD_DEMO_EXIT=1) stop and clean up right after the demo; exit status 1
 #                        if the demo subscriber did not receive the demo events
+#   --tls                also serve TLS with HTTP/2: a self-signed certificate is made at start in the
+#                        temporary directory (its path is printed); the gateways get a TLS listener and
+#                        HAProxy (if used) terminates TLS with HTTP/2 too, so the demo page can be opened
+#                        over HTTP/2 (the browser will ask you to accept the certificate)
 # Environment (all optional):
 #   REDIS_PORT, PUBLISHER_PORT, GATEWAY1_PORT, GATEWAY2_PORT, LB_PORT    fixed ports instead of free ones
 #   PUBLISHER_ADMIN_PORT, GATEWAY1_ADMIN_PORT, GATEWAY2_ADMIN_PORT        fixed admin ports
@@ -23,6 +27,7 @@ GATEWAY_JAR="$ROOT/gateway/target/gateway.jar"
 HOST=127.0.0.1
 TOPIC=demo
 DEMO_ONLY="${HERALD_DEMO_EXIT:-0}"
+USE_TLS=0
 JAVA_OPTS_DEFAULT=(-Xmx256m)
 
 usage() {
@@ -32,6 +37,7 @@ usage() {
 for arg in "$@"; do
     case "$arg" in
         --demo-only) DEMO_ONLY=1 ;;
+        --tls) USE_TLS=1 ;;
         -h|--help) usage; exit 0 ;;
         *) echo "unknown argument: $arg (try --help)" >&2; exit 2 ;;
     esac
@@ -142,6 +148,11 @@ pick_port GATEWAY1_ADMIN_PORT
 pick_port GATEWAY2_PORT
 pick_port GATEWAY2_ADMIN_PORT
 if [[ $USE_LB == 1 ]]; then pick_port LB_PORT; fi
+if [[ $USE_TLS == 1 ]]; then
+    pick_port GATEWAY1_TLS_PORT
+    pick_port GATEWAY2_TLS_PORT
+    if [[ $USE_LB == 1 ]]; then pick_port LB_TLS_PORT; fi
+fi
 
 # --- process helpers ----------------------------------------------------------------------------------
 start() { # start NAME LOGFILE COMMAND...
@@ -199,13 +210,16 @@ GATEWAY2_URL="http://$HOST:$GATEWAY2_PORT"
 LB_URL=""
 [[ $USE_LB == 1 ]] && LB_URL="http://$HOST:$LB_PORT"
 
-herald_java() { # herald_java JAR HTTP_PORT ADMIN_PORT
-    printf '%s\n' java "${java_opts[@]}" \
+herald_java() { # herald_java JAR HTTP_PORT ADMIN_PORT [TLS_PORT]
+    if [[ -n "${4:-}" ]]; then
+        printf '%s\n' "-Dherald.tls.enabled=true" "-Dherald.tls.port=$4" \
+            "-Dherald.tls.certificate=$TMP/tls/cert.pem" "-Dherald.tls.private-key=$TMP/tls/key.pem"
+    fi | { mapfile -t tls_args; printf '%s\n' java "${java_opts[@]}" "${tls_args[@]}" \
         "-Dherald.redis.uri=$REDIS_URI" \
         "-Dherald.http.host=$HOST" "-Dherald.http.port=$2" \
         "-Dherald.admin.host=$HOST" "-Dherald.admin.port=$3" \
         "-Dherald.gateway.drain.period=${HERALD_DRAIN_PERIOD:-2s}" \
-        -jar "$1"
+        -jar "$1"; }
 }
 
 say "Starting a local Herald cluster in $TMP (one log file per process there)"
@@ -217,12 +231,27 @@ start redis "$TMP/redis.log" redis-server --port "$REDIS_PORT" --bind "$HOST" --
 wait_until 0 "$TMP/redis.log" 15 "redis-server" redis_pings
 say "  redis      $REDIS_URI"
 
+# --- TLS (optional) -----------------------------------------------------------------------------------
+GATEWAY1_TLS=""
+GATEWAY2_TLS=""
+if [[ $USE_TLS == 1 ]]; then
+    command -v openssl >/dev/null 2>&1 || die "openssl not found: install it with 'sudo apt-get install -y openssl'"
+    mkdir -p "$TMP/tls"
+    openssl req -x509 -newkey rsa:2048 -nodes -days 7 -subj /CN=localhost \
+        -addext "subjectAltName=DNS:localhost,IP:127.0.0.1" \
+        -keyout "$TMP/tls/key.pem" -out "$TMP/tls/cert.pem" >/dev/null 2>&1 || die "openssl could not make a certificate"
+    cat "$TMP/tls/cert.pem" "$TMP/tls/key.pem" >"$TMP/tls/herald.pem"
+    GATEWAY1_TLS=$GATEWAY1_TLS_PORT
+    GATEWAY2_TLS=$GATEWAY2_TLS_PORT
+    say "  tls        self-signed certificate $TMP/tls/cert.pem (key $TMP/tls/key.pem)"
+fi
+
 # --- publisher and gateways ---------------------------------------------------------------------------
 mapfile -t cmd < <(herald_java "$PUBLISHER_JAR" "$PUBLISHER_PORT" "$PUBLISHER_ADMIN_PORT")
 start publisher "$TMP/publisher.log" "${cmd[@]}"
-mapfile -t cmd < <(herald_java "$GATEWAY_JAR" "$GATEWAY1_PORT" "$GATEWAY1_ADMIN_PORT")
+mapfile -t cmd < <(herald_java "$GATEWAY_JAR" "$GATEWAY1_PORT" "$GATEWAY1_ADMIN_PORT" "$GATEWAY1_TLS")
 start "gateway 1" "$TMP/gateway1.log" "${cmd[@]}"
-mapfile -t cmd < <(herald_java "$GATEWAY_JAR" "$GATEWAY2_PORT" "$GATEWAY2_ADMIN_PORT")
+mapfile -t cmd < <(herald_java "$GATEWAY_JAR" "$GATEWAY2_PORT" "$GATEWAY2_ADMIN_PORT" "$GATEWAY2_TLS")
 start "gateway 2" "$TMP/gateway2.log" "${cmd[@]}"
 
 wait_until 1 "$TMP/publisher.log" 60 "the publisher" healthy "$PUBLISHER_URL"
@@ -258,6 +287,7 @@ defaults
 
 frontend herald
     bind $HOST:$LB_PORT
+$( [[ $USE_TLS == 1 ]] && printf '    bind %s:%s ssl crt %s alpn h2,http/1.1' "$HOST" "$LB_TLS_PORT" "$TMP/tls/herald.pem" )
     acl publisher_api path /v1/topics /v1/events
     acl publisher_api path_beg /v1/topics/
     use_backend publisher if publisher_api
@@ -305,6 +335,15 @@ Topic info:
   curl '$PUBLISHER_URL/v1/topics/$TOPIC'
 
 EOF
+if [[ $USE_TLS == 1 ]]; then
+    TLS_BASE="https://$HOST:${LB_TLS_PORT:-$GATEWAY1_TLS_PORT}"
+    cat <<EOF
+TLS with HTTP/2 (self-signed: $TMP/tls/cert.pem):
+  curl -N --http2 --cacert '$TMP/tls/cert.pem' '$TLS_BASE/v1/stream?topic=$TOPIC'
+  demo page over HTTP/2: $TLS_BASE/demo   (accept the certificate in the browser)
+
+EOF
+fi
 
 if [[ -n "$LB_URL" ]]; then
     cat <<EOF
@@ -326,7 +365,7 @@ fi
 say "Demo: a subscriber on $SUBSCRIBE_URL while 3 events are published to topic '$TOPIC' ..."
 DEMO_OUT="$TMP/demo-subscriber.txt"
 : >"$DEMO_OUT"
-curl -sN --max-time 4 "$SUBSCRIBE_URL/v1/stream?topic=$TOPIC" >"$DEMO_OUT" 2>"$TMP/demo-curl.log" &
+curl -sN --max-time 30 "$SUBSCRIBE_URL/v1/stream?topic=$TOPIC" >"$DEMO_OUT" 2>"$TMP/demo-curl.log" &
 SUB_PID=$!
 # The gateway flushes the headers and an opening comment at once: wait for them, so the subscription is
 # registered before the first publish.
@@ -346,7 +385,13 @@ for i in 1 2 3; do
     IDS+=("$(sed -n 's/.*"id":"\([^"]*\)".*/\1/p' <<<"$reply")")
     sleep 0.3
 done
-wait "$SUB_PID" 2>/dev/null || true # curl ends itself after --max-time
+# Stop listening once the three events are in (or after 20 s on a very busy machine).
+for _ in $(seq 1 200); do
+    (($(grep -c '^event: greeting' "$DEMO_OUT" || true) >= 3)) && break
+    sleep 0.1
+done
+kill "$SUB_PID" 2>/dev/null || true
+wait "$SUB_PID" 2>/dev/null || true
 
 say ""
 say "What the subscriber received (curl -N '$SUBSCRIBE_URL/v1/stream?topic=$TOPIC'):"
