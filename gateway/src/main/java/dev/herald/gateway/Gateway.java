@@ -7,15 +7,23 @@ import dev.herald.common.http.Metrics;
 import dev.herald.common.http.Routes;
 import dev.herald.common.redis.RedisConnector;
 import dev.herald.common.redis.RedisLink;
+import dev.herald.gateway.auth.AuthSettings;
+import dev.herald.gateway.auth.JwtAuthenticator;
 import dev.herald.gateway.connection.CloseReason;
 import dev.herald.gateway.connection.ConnectionLimits;
 import dev.herald.gateway.connection.IoLoops;
 import dev.herald.gateway.connection.RetryHints;
 import dev.herald.gateway.connection.StreamOpener;
 import dev.herald.gateway.dispatch.Dispatcher;
+import dev.herald.gateway.http.AuthHandler;
+import dev.herald.gateway.http.ClientAddress;
 import dev.herald.gateway.http.ConnectionsHandler;
+import dev.herald.gateway.http.CorsHandler;
 import dev.herald.gateway.http.DemoPageHandler;
+import dev.herald.gateway.http.Refusals;
+import dev.herald.gateway.http.RequestHeaderLimitHandler;
 import dev.herald.gateway.http.StreamHandler;
+import dev.herald.gateway.http.StreamLimitHandler;
 import dev.herald.gateway.metrics.GatewayMetrics;
 import dev.herald.gateway.read.FeedTailers;
 import dev.herald.gateway.read.HistoryPages;
@@ -24,6 +32,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.undertow.Handlers;
 import io.undertow.Undertow;
 import io.undertow.UndertowOptions;
+import io.undertow.server.HttpHandler;
 import io.undertow.server.RoutingHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -64,18 +73,23 @@ public final class Gateway implements AutoCloseable {
         StreamOpener opener = new StreamOpener(settings.redis().partitions(), dispatcher, history, limits, metrics, loops);
         DemoPageHandler demoPage = new DemoPageHandler();
         RoutingHandler routes = Handlers.routing()
-                .get("/v1/stream", new StreamHandler(opener, settings, () -> draining, metrics))
+                .get("/v1/stream", streamEndpoint(opener))
                 .get("/health", new HealthHandler(this::isReady))
                 .get("/demo", demoPage)
                 .get("/demo/", demoPage)
                 .setFallbackHandler(Routes.NOT_FOUND)
                 .setInvalidMethodHandler(Routes.METHOD_NOT_ALLOWED);
+        HttpHandler root = new RequestHeaderLimitHandler(settings.maxHeaderSize(), routes);
+        if (!settings.corsOrigins().isEmpty()) {
+            root = new CorsHandler(settings.corsOrigins(), root); // outermost: every answer, errors too, is readable cross-origin
+        }
         Undertow.Builder builder = Listeners.add(Undertow.builder(), settings.http(), settings.tls())
                 .setIoThreads(settings.http().ioThreads())
                 .setWorkerThreads(2) // nothing blocking runs on workers
                 .setSocketOption(Options.TCP_NODELAY, true)
                 .setServerOption(UndertowOptions.ALWAYS_SET_KEEP_ALIVE, false)
-                .setHandler(routes);
+                .setServerOption(UndertowOptions.MAX_HEADER_SIZE, RequestHeaderLimitHandler.PARSE_LIMIT_FACTOR * settings.maxHeaderSize())
+                .setHandler(root);
         if (settings.sendBufferBytes() > 0) {
             builder.setSocketOption(Options.SEND_BUFFER, settings.sendBufferBytes());
         }
@@ -83,6 +97,24 @@ public final class Gateway implements AutoCloseable {
         server.start();
         this.admin = AdminListener.start(settings.http(), registry, () -> true, this::isReady,
                 Handlers.routing().get("/debug/connections", new ConnectionsHandler(loops)));
+    }
+
+    /**
+     * {@code GET /v1/stream}: authentication (if enabled), then the stream limits (if any), then the stream
+     * itself, so that only requests allowed to stream take a slot.
+     */
+    private HttpHandler streamEndpoint(StreamOpener opener) {
+        Refusals refusals = new Refusals(settings.retry().toMillis(), metrics);
+        ClientAddress addresses = new ClientAddress(settings.trustForwardedFor());
+        HttpHandler handler = new StreamHandler(opener, settings, () -> draining, refusals, addresses);
+        if (settings.maxStreams() > 0 || settings.maxStreamsPerAddress() > 0) {
+            handler = new StreamLimitHandler(settings.maxStreams(), settings.maxStreamsPerAddress(), addresses, refusals, handler);
+        }
+        AuthSettings auth = settings.auth();
+        if (auth.enabled()) {
+            handler = new AuthHandler(new JwtAuthenticator(auth.jwt()), auth.publicTopics(), auth.cookieName(), metrics, handler);
+        }
+        return handler;
     }
 
     /** Connects to Redis, starts tailing and listening. */

@@ -39,6 +39,7 @@ public final class SseConnection implements Subscriber {
     private final ConnectionLimits limits;
     private final GatewayMetrics metrics;
     private final Map<Integer, PartitionState> partitions;
+    private final Admission admission;
     private final boolean multiPartition;
     private final FrameQueue queue = new FrameQueue();
     private final FrameQueue.Delivered onDelivered = this::delivered;
@@ -56,7 +57,8 @@ public final class SseConnection implements Subscriber {
     private final long openedNanos = System.nanoTime();
 
     SseConnection(HttpServerExchange exchange, StreamSinkChannel channel, IoLoop loop, Dispatcher dispatcher,
-                  HistoryPages history, ConnectionLimits limits, GatewayMetrics metrics, Map<Integer, PartitionState> partitions) {
+                  HistoryPages history, ConnectionLimits limits, GatewayMetrics metrics, Map<Integer, PartitionState> partitions,
+                  Admission admission) {
         this.exchange = exchange;
         this.channel = channel;
         this.loop = loop;
@@ -65,6 +67,7 @@ public final class SseConnection implements Subscriber {
         this.limits = limits;
         this.metrics = metrics;
         this.partitions = partitions;
+        this.admission = admission;
         this.multiPartition = partitions.size() > 1;
     }
 
@@ -273,7 +276,10 @@ public final class SseConnection implements Subscriber {
         }
     }
 
-    /** Called by the IO thread's timer: sheds a connection stuck unwritable, heartbeats an idle one. */
+    /**
+     * Called by the IO thread's timer: sheds a connection stuck unwritable, ends one whose token expired
+     * (with a notice, so the client knows to resume with a new token), heartbeats an idle one.
+     */
     void tick(long nowNanos) {
         if (closed) {
             return;
@@ -281,6 +287,8 @@ public final class SseConnection implements Subscriber {
         metrics.pendingSample(queue.pendingBytes());
         if (unwritableSinceNanos != 0 && nowNanos - unwritableSinceNanos > limits.maxUnwritableNanos()) {
             close(CloseReason.UNWRITABLE);
+        } else if (closing == null && admission.tokenExpiredBy(nowNanos)) {
+            closeAfterFlush(admission.tokenExpiry().notice(), CloseReason.TOKEN_EXPIRED);
         } else if (queue.isEmpty() && nowNanos - lastWriteNanos >= limits.heartbeatIntervalNanos()) {
             metrics.heartbeat();
             enqueue(HEARTBEAT.duplicate(), 0);
@@ -326,7 +334,7 @@ public final class SseConnection implements Subscriber {
         return closing != null;
     }
 
-    /** Ends the stream at once and releases everything it holds. Idempotent. */
+    /** Ends the stream at once and releases everything it holds, its stream slot included. Idempotent. */
     public void close(CloseReason reason) {
         if (closed) {
             return;
@@ -339,6 +347,7 @@ public final class SseConnection implements Subscriber {
             p.release();
         }
         loop.remove(this);
+        admission.lease().release();
         metrics.closed(reason);
         if (reason.isShed()) {
             LOG.info("shed {} ({}): queued {} bytes or unwritable too long", exchange.getSourceAddress(), reason.tag(), limits.maxPendingBytes());

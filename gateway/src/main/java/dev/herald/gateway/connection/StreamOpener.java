@@ -37,7 +37,7 @@ public final class StreamOpener {
      * written first (it flushes the headers); {@code resumeFrom} is the client's cursor or null.
      * Must be called on the exchange's IO thread.
      */
-    public void open(HttpServerExchange exchange, Collection<Topic> topics, Cursor resumeFrom, String opening) {
+    public void open(HttpServerExchange exchange, Collection<Topic> topics, Cursor resumeFrom, String opening, Admission admission) {
         Map<Integer, List<Topic>> byPartition = new TreeMap<>();
         for (Topic t : topics) {
             byPartition.computeIfAbsent(partitioner.partitionOf(t), p -> new ArrayList<>()).add(t);
@@ -45,7 +45,7 @@ public final class StreamOpener {
         Map<Integer, PartitionState> states = new TreeMap<>();
         byPartition.forEach((p, list) -> states.put(p, new PartitionState(p, list)));
         SseConnection connection = new SseConnection(exchange, exchange.getResponseChannel(), loops.of(exchange.getIoThread()),
-                dispatcher, history, limits, metrics, states);
+                dispatcher, history, limits, metrics, states, admission);
         connection.open(opening, resumeFrom);
     }
 }

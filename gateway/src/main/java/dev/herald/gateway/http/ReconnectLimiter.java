@@ -5,8 +5,8 @@ import java.util.concurrent.ConcurrentMap;
 
 /**
  * Limits how often one client address may open streams: a token bucket per address. A client over the
- * limit is not given an error status (which would make EventSource give up for good) but a retry hint,
- * so it comes back later. Addresses idle for a minute are forgotten.
+ * limit is refused with a retry hint rather than an error status, which would make EventSource give up
+ * for good (see {@link Refusals}), so it comes back later. Addresses idle for a minute are forgotten.
  */
 final class ReconnectLimiter {
     private static final long FORGET_AFTER_NANOS = 60_000_000_000L;

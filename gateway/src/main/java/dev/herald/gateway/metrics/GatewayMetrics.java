@@ -195,9 +195,22 @@ public final class GatewayMetrics implements FeedTailer.TailerMetrics, HistoryPa
         }
     }
 
-    /** A stream request answered with a retry hint instead of a stream. */
+    /** A stream request answered with a retry hint (or, to a JSON client, 429/503) instead of a stream. */
     public void refused(String reason) {
         registry.counter("herald.gateway.refused", "reason", reason).increment();
+    }
+
+    /**
+     * A stream request answered 401 or 403, by reason: {@code token_missing}, {@code token_invalid},
+     * {@code token_expired} or {@code forbidden}. (Streams ended by their token's expiry are counted as
+     * closes with reason {@code token_expired}.)
+     */
+    public void authFailed(String reason) {
+        registry.counter("herald.gateway.auth.failures", "reason", reason).increment();
+    }
+
+    public double authFailures(String reason) {
+        return registry.counter("herald.gateway.auth.failures", "reason", reason).count();
     }
 
     public double refusedCount(String reason) {

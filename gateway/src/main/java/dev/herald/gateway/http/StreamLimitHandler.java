@@ -1,0 +1,95 @@
+package dev.herald.gateway.http;
+
+import dev.herald.gateway.connection.StreamLease;
+import io.undertow.server.ExchangeCompletionListener;
+import io.undertow.server.HttpHandler;
+import io.undertow.server.HttpServerExchange;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Caps the streams a gateway serves: in all ({@code herald.gateway.limits.max-streams}) and per client
+ * address ({@code herald.gateway.limits.max-streams-per-address}); 0 means no cap. A request over a cap is
+ * refused with a retry hint (see {@link Refusals}).
+ *
+ * <p>An admitted request takes a slot at once and carries a {@link StreamLease} for it: the stream gives
+ * it back when it closes, and a request that never becomes a stream (a 400, a refusal further on) gives it
+ * back when its exchange completes. So the counts cover streams being opened as well as open ones, and
+ * the caps hold under a burst of concurrent requests too. An address whose count falls to zero is
+ * forgotten.
+ */
+public final class StreamLimitHandler implements HttpHandler {
+    /** Gives back the slot of a request that ended without a stream taking its lease over. */
+    private static final ExchangeCompletionListener RELEASE_UNUSED = (exchange, nextListener) -> {
+        StreamLease unused = exchange.removeAttachment(StreamLease.KEY);
+        if (unused != null) {
+            unused.release();
+        }
+        nextListener.proceed();
+    };
+
+    private final int maxStreams;
+    private final int maxPerAddress;
+    private final AtomicInteger streams = new AtomicInteger();
+    private final ConcurrentMap<String, Integer> perAddress = new ConcurrentHashMap<>();
+    private final ClientAddress addresses;
+    private final Refusals refusals;
+    private final HttpHandler next;
+
+    public StreamLimitHandler(int maxStreams, int maxPerAddress, ClientAddress addresses, Refusals refusals, HttpHandler next) {
+        this.maxStreams = maxStreams;
+        this.maxPerAddress = maxPerAddress;
+        this.addresses = addresses;
+        this.refusals = refusals;
+        this.next = next;
+    }
+
+    @Override
+    public void handleRequest(HttpServerExchange exchange) throws Exception {
+        if (!takeGatewaySlot()) {
+            refusals.refuse(exchange, Refusals.Reason.MAX_STREAMS);
+            return;
+        }
+        String address = maxPerAddress > 0 ? addresses.of(exchange) : null;
+        if (address != null && !takeAddressSlot(address)) {
+            streams.decrementAndGet();
+            refusals.refuse(exchange, Refusals.Reason.MAX_STREAMS_PER_ADDRESS);
+            return;
+        }
+        exchange.putAttachment(StreamLease.KEY, () -> release(address));
+        exchange.addExchangeCompleteListener(RELEASE_UNUSED);
+        next.handleRequest(exchange);
+    }
+
+    private boolean takeGatewaySlot() {
+        int n;
+        do {
+            n = streams.get();
+            if (maxStreams > 0 && n >= maxStreams) {
+                return false;
+            }
+        } while (!streams.compareAndSet(n, n + 1));
+        return true;
+    }
+
+    private boolean takeAddressSlot(String address) {
+        boolean[] taken = {false};
+        perAddress.compute(address, (a, n) -> {
+            int open = n == null ? 0 : n;
+            if (open >= maxPerAddress) {
+                return n;
+            }
+            taken[0] = true;
+            return open + 1;
+        });
+        return taken[0];
+    }
+
+    private void release(String address) {
+        streams.decrementAndGet();
+        if (address != null) {
+            perAddress.computeIfPresent(address, (a, n) -> n <= 1 ? null : n - 1);
+        }
+    }
+}
