@@ -10,10 +10,11 @@ import java.nio.charset.StandardCharsets;
  * One SSE subscriber: its socket, parser and per-topic sequence check. Only its IO thread touches the
  * mutable state; other threads read the volatile counters for progress and the rest after the run.
  *
- * <p>Sequence check: the publisher numbers each topic's events 0, 1, 2, ... and publishes them in order
- * on one pipelined connection, so a subscriber must see them in order. The first event a connection
- * receives sets its start; after that a jump forward counts the skipped events as lost, and an event not
- * after the last one counts as a duplicate.
+ * <p>Sequence check: the publisher numbers each topic's events 0, 1, 2, ... . It may publish one topic
+ * on several connections at once, so events may be appended (and delivered) slightly out of order. Each
+ * connection keeps a window of the last {@value #WINDOW} sequence numbers: an event seen twice is a
+ * duplicate; an event still missing when the window has moved past it, or when the run ends, is lost.
+ * Events numbered before the connection's first one are ignored (they were published before it joined).
  */
 public final class SubConn implements SseStreamParser.Listener {
     private static final byte[] HERALD_RESET = "herald.reset".getBytes(StandardCharsets.US_ASCII);
@@ -35,7 +36,15 @@ public final class SubConn implements SseStreamParser.Listener {
     // Written by the IO thread only.
     volatile boolean established;
     volatile long received;
-    long firstSeq = -1;
+    static final int WINDOW = 4096;
+    private long[] seen;
+    long startSeq = -1;
+    /** Lowest sequence number not yet received (everything before it was received or counted lost). */
+    long expected;
+    long highest = -1;
+    long reordered;
+    long beforeStart;
+    /** expected - 1, for other threads: every event up to it has been received (or counted lost). */
     volatile long lastSeq = -1;
     long lost;
     long duplicated;
@@ -88,26 +97,118 @@ public final class SubConn implements SseStreamParser.Listener {
         long now = io.nowMicros;
         long ts = tmp[0];
         received++;
-        if (firstSeq < 0) {
-            firstSeq = seq;
-        } else if (seq > lastSeq + 1) {
-            lost += seq - lastSeq - 1;
-        } else if (seq <= lastSeq) {
-            duplicated++;
-            io.duplicated++;
+        long dupBefore = duplicated;
+        if (!track(seq)) {
+            io.duplicated += duplicated - dupBefore;
             return;
         }
         if (reconnectStartMicros != 0 && firstEventAfterReconnectMicros == 0) {
             firstEventAfterReconnectMicros = now;
         }
-        lastSeq = seq;
         io.record(ts, now);
-        if (catchUpTargetSeq >= 0 && seq >= catchUpTargetSeq && caughtUpMicros == 0) {
+        if (catchUpTargetSeq >= 0 && lastSeq >= catchUpTargetSeq && caughtUpMicros == 0) {
             caughtUpMicros = now;
         }
         if (catchUpTargetSeq >= 0 && reconnectStartMicros != 0 && seq <= catchUpTargetSeq) {
             io.recordCatchUp(now - reconnectStartMicros);
         }
+    }
+
+    /** Notes {@code seq}; false if it is a duplicate or from before this connection's start (not to be measured). */
+    boolean track(long seq) {
+        if (startSeq < 0) {
+            startSeq = seq;
+            expected = seq;
+            seen = new long[WINDOW / 64];
+        }
+        if (seq < startSeq) {
+            beforeStart++;
+            return false;
+        }
+        if (seq < expected || isSeen(seq)) {
+            duplicated++;
+            return false;
+        }
+        if (seq >= expected + WINDOW) {
+            // The window moves past events that never came: they are lost.
+            long newExpected = seq - WINDOW + 1;
+            if (newExpected - expected >= WINDOW) {
+                lost += newExpected - expected - countSeen();
+                java.util.Arrays.fill(seen, 0);
+            } else {
+                for (long s = expected; s < newExpected; s++) {
+                    if (isSeen(s)) {
+                        setSeen(s, false);
+                    } else {
+                        lost++;
+                    }
+                }
+            }
+            expected = newExpected;
+        }
+        setSeen(seq, true);
+        if (seq < highest) {
+            reordered++;
+        }
+        highest = Math.max(highest, seq);
+        while (isSeen(expected)) {
+            setSeen(expected, false);
+            expected++;
+        }
+        lastSeq = expected - 1;
+        return true;
+    }
+
+    private boolean isSeen(long seq) {
+        int bit = (int) (seq % WINDOW);
+        return (seen[bit >>> 6] & (1L << (bit & 63))) != 0;
+    }
+
+    private void setSeen(long seq, boolean on) {
+        int bit = (int) (seq % WINDOW);
+        if (on) {
+            seen[bit >>> 6] |= 1L << (bit & 63);
+        } else {
+            seen[bit >>> 6] &= ~(1L << (bit & 63));
+        }
+    }
+
+    private long countSeen() {
+        long n = 0;
+        for (long w : seen) {
+            n += Long.bitCount(w);
+        }
+        return n;
+    }
+
+    /**
+     * Events up to {@code last} this connection is missing now: lost ones plus those never received. Call on
+     * the connection's IO thread (or after it stopped). -1 if it never received anything.
+     */
+    public long missingUpTo(long last) {
+        if (startSeq < 0) {
+            return -1;
+        }
+        long missing = lost;
+        if (last >= expected) {
+            long n = last - expected + 1;
+            long have = 0;
+            for (long s = expected; s <= Math.min(last, expected + WINDOW - 1); s++) {
+                if (isSeen(s)) {
+                    have++;
+                }
+            }
+            missing += n - have;
+        }
+        return missing;
+    }
+
+    public long reordered() {
+        return reordered;
+    }
+
+    public long beforeStart() {
+        return beforeStart;
     }
 
     public int index() {
@@ -139,7 +240,7 @@ public final class SubConn implements SseStreamParser.Listener {
     }
 
     public long firstSeq() {
-        return firstSeq;
+        return startSeq;
     }
 
     public long lost() {

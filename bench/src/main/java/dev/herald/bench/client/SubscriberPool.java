@@ -202,6 +202,14 @@ public final class SubscriberPool implements AutoCloseable {
         return h;
     }
 
+    /** Forgets the catch-up times recorded so far (after a warm-up round). */
+    public void resetCatchUp() {
+        onEachThread(t -> {
+            t.catchUp.reset();
+            return null;
+        });
+    }
+
     /** Latencies recorded since the last call (any window), for progress lines. */
     public Histogram intervalHistogram() {
         Histogram h = new Histogram(3);

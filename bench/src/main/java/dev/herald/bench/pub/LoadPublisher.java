@@ -23,8 +23,10 @@ import org.HdrHistogram.Recorder;
  *
  * <p>Every event's data is {@code "<seq> <publishMicros> <padding>"}: its topic's sequence number
  * (0, 1, 2, ...), the wall-clock time it was written to the socket (µs since the epoch) and {@code x}s up
- * to {@code dataSize} bytes. Each topic is published on exactly one pipe, so its events reach the server in
- * sequence order.
+ * to {@code dataSize} bytes. When paced, request {@code g} (over all topics) is due at
+ * {@code start + g / (rate x topics)}, goes to topic {@code g mod topics} and to pipe {@code g mod pipes}:
+ * one topic's events are spread over the pipes, so the server handles them concurrently and may append
+ * them slightly out of order (the subscribers' check allows for that).
  */
 public final class LoadPublisher {
     private final Target target;
@@ -58,7 +60,7 @@ public final class LoadPublisher {
         this.ratePerTopic = ratePerTopic;
         this.dataSize = dataSize;
         this.batchSize = Math.max(1, batchSize);
-        this.pipeCount = Math.max(1, Math.min(pipes, topics.size() * (ratePerTopic > 0 ? 1 : 64)));
+        this.pipeCount = Math.max(1, pipes);
         this.maxInFlight = maxInFlight;
         this.nextSeq = new long[topics.size()];
         this.ackedSeq = new AtomicLongArray(topics.size());
@@ -69,6 +71,7 @@ public final class LoadPublisher {
 
     public void start() throws IOException {
         running = true;
+        long start = System.nanoTime() + 20_000_000L; // every pipe connected by then
         for (int p = 0; p < pipeCount; p++) {
             List<Integer> mine = new ArrayList<>();
             for (int t = 0; t < topics.size(); t++) {
@@ -82,79 +85,104 @@ public final class LoadPublisher {
             }
             HttpPipe pipe = new HttpPipe(target.publishAddress(), maxInFlight, this::onResponse, "bench-pub-" + p);
             pipes.add(pipe);
-            Thread t = new Thread(() -> runPipe(pipe, mine), "bench-pub-" + p);
+            int index = p;
+            Thread t = new Thread(() -> {
+                if (ratePerTopic > 0) {
+                    runPaced(pipe, index, start);
+                } else {
+                    runPipe(pipe, mine);
+                }
+            }, "bench-pub-" + p);
             t.setDaemon(true);
             threads.add(t);
         }
         threads.forEach(Thread::start);
     }
 
-    private void runPipe(HttpPipe pipe, List<Integer> mine) {
-        double eventsPerSecond = ratePerTopic * mine.size();
-        double periodNanos = ratePerTopic > 0 ? batchSize * 1e9 / eventsPerSecond : 0;
-        long start = System.nanoTime();
-        StringBuilder sb = new StringBuilder(dataSize * batchSize + 256);
-        StringBuilder body = new StringBuilder(dataSize * batchSize + 64);
-        byte[] buf = new byte[1024];
-        String pad = "x".repeat(Math.max(0, dataSize));
-        String[] heads = new String[topics.size()];
-        for (int t : mine) {
-            heads[t] = target.publishHead(topics.get(t));
+    /** Paced: requests g = index, index + pipes, ... each due at {@code start + g x period}. */
+    private void runPaced(HttpPipe pipe, int index, long start) {
+        int topicCount = topics.size();
+        double periodNanos = batchSize * 1e9 / (ratePerTopic * topicCount);
+        Request req = new Request();
+        try {
+            for (long g = index; running; g += pipeCount) {
+                long due = start + (long) (g * periodNanos);
+                long now;
+                while ((now = System.nanoTime()) < due) {
+                    LockSupport.parkNanos(Math.min(due - now, 1_000_000));
+                    if (!running) {
+                        return;
+                    }
+                }
+                long lag = now - due;
+                if (lag > maxLagNanos.get()) {
+                    maxLagNanos.accumulateAndGet(lag, Math::max);
+                }
+                int t = (int) (g % topicCount);
+                long firstSeq = (g / topicCount) * batchSize;
+                send(pipe, req, t, firstSeq);
+            }
+        } catch (IOException e) {
+            lastError = "publish connection failed: " + e.getMessage();
+            Clock.log("  note: %s", lastError);
         }
-        String batchHead = target.hasBatchApi() ? target.batchHead() : null;
+    }
+
+    /** Reusable buffers of one pipe's thread. */
+    private final class Request {
+        final StringBuilder sb = new StringBuilder(dataSize * batchSize + 256);
+        final StringBuilder body = new StringBuilder(dataSize * batchSize + 64);
+        final String pad = "x".repeat(Math.max(1, dataSize));
+        byte[] buf = new byte[1024];
+    }
+
+    private void send(HttpPipe pipe, Request r, int t, long firstSeq) throws IOException {
+        long ts = Clock.nowMicros();
+        StringBuilder body = r.body;
+        StringBuilder sb = r.sb;
+        body.setLength(0);
+        sb.setLength(0);
+        if (batchSize == 1) {
+            target.appendPublishBody(body, payload(firstSeq, ts, r.pad));
+            sb.append(target.publishHead(topics.get(t)));
+        } else {
+            body.append('[');
+            for (int i = 0; i < batchSize; i++) {
+                if (i > 0) {
+                    body.append(',');
+                }
+                body.append("{\"topic\":\"").append(topics.get(t)).append("\",\"data\":\"")
+                        .append(payload(firstSeq + i, ts, r.pad)).append("\"}");
+            }
+            body.append(']');
+            sb.append(target.batchHead());
+        }
+        sb.append("Content-Length: ").append(body.length()).append("\r\n\r\n").append(body);
+        int len = sb.length();
+        if (r.buf.length < len) {
+            r.buf = new byte[len * 2];
+        }
+        for (int i = 0; i < len; i++) {
+            r.buf[i] = (byte) sb.charAt(i); // ASCII only
+        }
+        pipe.send(r.buf, len, new HttpPipe.Sent(System.nanoTime(), batchSize, t, firstSeq + batchSize - 1));
+        sentRequests.incrementAndGet();
+        sentEvents.addAndGet(batchSize);
+    }
+
+    /** Closed-loop: as fast as the in-flight window allows, round-robin over this pipe's topics. */
+    private void runPipe(HttpPipe pipe, List<Integer> mine) {
+        Request req = new Request();
         long k = 0;
         try {
             while (running) {
-                if (periodNanos > 0) {
-                    long due = start + (long) (k * periodNanos);
-                    long now;
-                    while ((now = System.nanoTime()) < due) {
-                        LockSupport.parkNanos(Math.min(due - now, 1_000_000));
-                        if (!running) {
-                            return;
-                        }
-                    }
-                    long lag = now - due;
-                    if (lag > maxLagNanos.get()) {
-                        maxLagNanos.accumulateAndGet(lag, Math::max);
-                    }
-                }
                 int t = mine.get((int) (k % mine.size()));
                 long firstSeq;
-                long seq;
                 synchronized (nextSeq) {
                     firstSeq = nextSeq[t];
                     nextSeq[t] += batchSize;
                 }
-                seq = firstSeq + batchSize - 1;
-                long ts = Clock.nowMicros();
-                body.setLength(0);
-                if (batchSize == 1) {
-                    target.appendPublishBody(body, payload(firstSeq, ts, pad));
-                    sb.setLength(0);
-                    sb.append(heads[t]);
-                } else {
-                    body.append('[');
-                    for (int i = 0; i < batchSize; i++) {
-                        if (i > 0) {
-                            body.append(',');
-                        }
-                        body.append("{\"topic\":\"").append(topics.get(t)).append("\",\"data\":\"")
-                                .append(payload(firstSeq + i, ts, pad)).append("\"}");
-                    }
-                    body.append(']');
-                    sb.setLength(0);
-                    sb.append(batchHead);
-                }
-                sb.append("Content-Length: ").append(body.length()).append("\r\n\r\n").append(body);
-                int len = sb.length();
-                if (buf.length < len) {
-                    buf = new byte[len * 2];
-                }
-                sb.toString().getBytes(0, len, buf, 0); // ASCII only
-                pipe.send(buf, len, new HttpPipe.Sent(System.nanoTime(), batchSize, t, seq));
-                sentRequests.incrementAndGet();
-                sentEvents.addAndGet(batchSize);
+                send(pipe, req, t, firstSeq);
                 k++;
             }
         } catch (IOException e) {

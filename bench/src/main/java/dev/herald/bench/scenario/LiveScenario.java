@@ -96,7 +96,7 @@ final class LiveScenario {
         ServerProbe.Reading probeBase = ctx.probe.read();
         SubscriberPool pool = new SubscriberPool(ctx.target, ctx.ioThreads, windows, !o.flag("no-reconnect"),
                 o.integer("reconnect-delay-ms", 200), o.integer("stalled-rcvbuf", 4096));
-        LoadPublisher publisher = new LoadPublisher(ctx.target, topics, rate, dataSize, 1, o.integer("pub-connections", 4),
+        LoadPublisher publisher = new LoadPublisher(ctx.target, topics, rate, dataSize, 1, o.integer("pub-connections", 8),
                 o.integer("max-inflight", 5000));
         Map<String, Object> result = ctx.newResult();
         try (Progress progress = new Progress(ctx.tag(), pool, publisher)) {
@@ -132,7 +132,8 @@ final class LiveScenario {
                     ServerProbe.Reading before = ctx.probe.read();
                     long stallStart = System.nanoTime();
                     pool.open(stalledConns, connectRate, maxConnecting, connectTimeout, ctx.tag() + " stalled");
-                    watch = new ShedWatch(ctx.probe, before, stalledConns.size(), stallStart);
+                    watch = new ShedWatch(ctx.probe, before, stalledConns.size(), stallStart,
+                            o.duration("shed-timeout", java.time.Duration.ofSeconds(15)).toNanos());
                 }
                 progress.phase(name.equals("measure") ? "measure" : name.replace("-stalled", ""));
                 long sent0 = publisher.ackedEvents();
@@ -273,18 +274,18 @@ final class LiveScenario {
             long maxDup = 0;
             long silent = 0;
             long resets = 0;
+            long reordered = 0;
             for (SubConn c : healthy) {
                 if (!pool.isOwnedBy(c, t)) {
                     continue;
                 }
                 long want = publisher.ackedSeq(topics.indexOf(c.topic()));
-                long l = c.lost();
-                if (c.received() == 0) {
+                long l = c.missingUpTo(want);
+                if (l < 0) {
                     silent++;
-                    l += want + 1; // received nothing at all
-                } else if (want > c.lastSeq()) {
-                    l += want - c.lastSeq(); // the tail it never got
+                    l = want + 1; // received nothing at all
                 }
+                reordered += c.reordered();
                 lost += l;
                 dup += c.duplicated();
                 withLoss += l > 0 ? 1 : 0;
@@ -293,9 +294,9 @@ final class LiveScenario {
                 maxDup = Math.max(maxDup, c.duplicated());
                 resets += c.resets();
             }
-            return new long[] {lost, dup, withLoss, withDup, maxLost, maxDup, silent, resets};
+            return new long[] {lost, dup, withLoss, withDup, maxLost, maxDup, silent, resets, reordered};
         });
-        long[] sum = new long[8];
+        long[] sum = new long[9];
         for (long[] p : parts) {
             for (int i = 0; i < sum.length; i++) {
                 sum[i] = (i == 4 || i == 5) ? Math.max(sum[i], p[i]) : sum[i] + p[i];
@@ -310,7 +311,10 @@ final class LiveScenario {
         m.put("maxDuplicatedPerConnection", sum[5]);
         m.put("silentConnections", sum[6]);
         m.put("resetsReceived", sum[7]);
-        m.put("note", "healthy connections only; counted from each connection's first event to the last event the publisher had confirmed");
+        m.put("reorderedEvents", sum[8]);
+        m.put("note", "healthy connections only; counted from each connection's first event to the last event the publisher had "
+                + "confirmed; reordered = events that arrived after a later one of their topic (the publisher sends a topic on "
+                + "several connections at once, so the server may append them in a different order)");
         return m;
     }
 
@@ -375,14 +379,16 @@ final class LiveScenario {
         private final ServerProbe.Reading before;
         private final int stalled;
         private final long startNanos;
+        private final long timeoutNanos;
         private final Thread thread;
         private volatile boolean running = true;
         private volatile double firstShedAfter = -1;
         private volatile double allShedAfter = -1;
         private volatile long maxShed;
 
-        ShedWatch(ServerProbe probe, ServerProbe.Reading before, int stalled, long startNanos) {
+        ShedWatch(ServerProbe probe, ServerProbe.Reading before, int stalled, long startNanos, long timeoutNanos) {
             this.probe = probe;
+            this.timeoutNanos = timeoutNanos;
             this.before = before;
             this.stalled = stalled;
             this.startNanos = startNanos;
@@ -417,7 +423,11 @@ final class LiveScenario {
             }
         }
 
+        /** Stops watching once every stalled client is shed, or {@code --shed-timeout} after they connected. */
         Map<String, Object> finish() {
+            while (allShedAfter < 0 && System.nanoTime() - startNanos < timeoutNanos && !probe.isEmpty()) {
+                Clock.sleepMillis(100);
+            }
             running = false;
             try {
                 thread.join(2000);
@@ -429,6 +439,7 @@ final class LiveScenario {
             m.put("shedByServer", maxShed);
             m.put("firstShedAfterSeconds", firstShedAfter < 0 ? null : Context.round3(firstShedAfter));
             m.put("allShedAfterSeconds", allShedAfter < 0 ? null : Context.round3(allShedAfter));
+            m.put("watchedSeconds", Context.round3(Math.max(timeoutNanos, System.nanoTime() - startNanos) / 1e9));
             m.put("note", "seconds from when the stalled clients started connecting; from the server's own counters "
                     + "(Herald: herald_gateway_sheds_total; Nchan: drop of nchan_stub_status subscribers), polled every 200 ms");
             return m;

@@ -34,6 +34,7 @@ final class ResumeScenario {
         Options o = ctx.options;
         int missed = o.integer("missed", 10_000);
         int rounds = o.integer("rounds", 3);
+        int warmupRounds = o.integer("warmup-rounds", 1);
         int clients = o.integer("clients", 1);
         int dataSize = o.integer("size", 64);
         int batch = o.integer("batch", 1000);
@@ -56,12 +57,12 @@ final class ResumeScenario {
             Histogram firstEvent = new Histogram(3);
             List<Map<String, Object>> roundResults = new ArrayList<>();
             double cpuServer = 0;
-            Procs.Sample first = null;
-            Procs.Sample last = null;
             List<Map<String, Object>> cpuRounds = new ArrayList<>();
             long replayedTotal = 0;
-            for (int r = 0; r < rounds; r++) {
-                progress.phase("round" + (r + 1));
+            for (int rr = -warmupRounds; rr < rounds; rr++) {
+                boolean warm = rr < 0;
+                int r = rr;
+                progress.phase(warm ? "warm-up" : "round" + (r + 1));
                 // One event every client sees, so each has an ID to resume from.
                 Burst.publish(ctx.target, topic, seq, 1, dataSize, 1);
                 long marker = seq;
@@ -73,7 +74,7 @@ final class ResumeScenario {
                 double publishSeconds = (System.nanoTime() - t0) / 1e9;
                 long target = seq + missed - 1;
                 seq += missed;
-                Clock.log("%s round %d: published %d missed events in %.2f s (%d confirmed); reconnecting", ctx.tag(), r + 1, missed,
+                Clock.log("%s round %s: published %d missed events in %.2f s (%d confirmed); reconnecting", ctx.tag(), warm ? "warm-up" : String.valueOf(r + 1), missed,
                         publishSeconds, acked);
                 if (ctx.target.subscribeAddresses().size() > 1) {
                     for (SubConn c : conns) {
@@ -84,6 +85,16 @@ final class ResumeScenario {
                 for (SubConn c : conns) {
                     pool.expectCatchUp(c, target);
                 }
+                if (warm) {
+                    pool.open(conns, 5000, 1000, 30_000, ctx.tag() + " warm-up resume", true);
+                    long wd = System.nanoTime() + timeoutMillis * 1_000_000L;
+                    while (System.nanoTime() < wd && !allCaughtUp(conns)) {
+                        Clock.sleepMillis(5);
+                    }
+                    pool.resetCatchUp();
+                    Clock.log("%s warm-up round done (not measured)", ctx.tag());
+                    continue;
+                }
                 Procs.Sample s0 = ctx.procs.sample();
                 pool.open(conns, 5000, 1000, 30_000, ctx.tag() + " resume", true);
                 long deadline = System.nanoTime() + timeoutMillis * 1_000_000L;
@@ -91,10 +102,6 @@ final class ResumeScenario {
                     Clock.sleepMillis(5);
                 }
                 Procs.Sample s1 = ctx.procs.sample();
-                if (first == null) {
-                    first = s0;
-                }
-                last = s1;
                 long caughtUp = 0;
                 long maxMicros = 0;
                 for (SubConn c : conns) {
@@ -112,27 +119,40 @@ final class ResumeScenario {
                 Map<String, Object> cpu = ctx.cpu(s0, s1, (long) missed * clients);
                 cpuRounds.add(cpu);
                 cpuServer += ((Number) cpu.get("serverSeconds")).doubleValue();
-                Map<String, Object> rr = new LinkedHashMap<>();
-                rr.put("round", r + 1);
-                rr.put("publishSeconds", Context.round3(publishSeconds));
-                rr.put("clientsCaughtUp", caughtUp);
-                rr.put("slowestCatchUpSeconds", Context.round3(maxMicros / 1e6));
-                rr.put("eventsPerSecondPerClient", maxMicros > 0 ? Context.round3(missed / (maxMicros / 1e6)) : null);
-                roundResults.add(rr);
+                Map<String, Object> roundResult = new LinkedHashMap<>();
+                roundResult.put("round", r + 1);
+                roundResult.put("publishSeconds", Context.round3(publishSeconds));
+                roundResult.put("clientsCaughtUp", caughtUp);
+                roundResult.put("slowestCatchUpSeconds", Context.round3(maxMicros / 1e6));
+                roundResult.put("eventsPerSecondPerClient", maxMicros > 0 ? Context.round3(missed / (maxMicros / 1e6)) : null);
+                roundResults.add(roundResult);
                 Clock.log("%s round %d: %d/%d clients caught up, slowest after %.3f s", ctx.tag(), r + 1, caughtUp, clients, maxMicros / 1e6);
             }
             progress.close();
+            long last = seq - 1;
             long lost = 0;
             long dup = 0;
-            for (SubConn c : conns) {
-                lost += c.lost() + Math.max(0, seq - 1 - c.lastSeq());
-                dup += c.duplicated();
+            for (long[] part : pool.onEachThread(t -> {
+                long l = 0;
+                long d = 0;
+                for (SubConn c : conns) {
+                    if (pool.isOwnedBy(c, t)) {
+                        long m = c.missingUpTo(last);
+                        l += m < 0 ? last + 1 : m;
+                        d += c.duplicated();
+                    }
+                }
+                return new long[] {l, d};
+            })) {
+                lost += part[0];
+                dup += part[1];
             }
             Histogram perEvent = pool.catchUpHistogram();
             Map<String, Object> params = new LinkedHashMap<>();
             params.put("clients", clients);
             params.put("missed", missed);
             params.put("rounds", rounds);
+            params.put("warmupRounds", warmupRounds);
             params.put("dataBytes", dataSize);
             params.put("publishBatch", ctx.target.hasBatchApi() ? batch : 1);
             params.put("subscribeServers", ctx.target.subscribeAddresses().size());

@@ -38,8 +38,12 @@ public final class SseStreamParser {
     private long remaining;
     private String contentType;
 
+    /** A body (SSE) line that straddles reads or chunks. */
     private byte[] line = new byte[128];
     private int lineLen;
+    /** A status, header or chunk-size line that straddles reads: kept apart from a pending body line. */
+    private byte[] ctl = new byte[128];
+    private int ctlLen;
     private byte[] data = new byte[128];
     private int dataLen;
     private boolean hasData;
@@ -105,27 +109,27 @@ public final class SseStreamParser {
                 case TRAILERS: {
                     int nl = indexOf(buf, i, end, (byte) '\n');
                     if (nl < 0) {
-                        appendLine(buf, i, end - i);
+                        appendCtl(buf, i, end - i);
                         return;
                     }
                     byte[] b;
                     int s;
                     int e;
-                    if (lineLen == 0) {
+                    if (ctlLen == 0) {
                         b = buf;
                         s = i;
                         e = nl;
                     } else {
-                        appendLine(buf, i, nl - i);
-                        b = line;
+                        appendCtl(buf, i, nl - i);
+                        b = ctl;
                         s = 0;
-                        e = lineLen;
+                        e = ctlLen;
                     }
                     if (e > s && b[e - 1] == '\r') {
                         e--;
                     }
                     i = nl + 1;
-                    lineLen = 0;
+                    ctlLen = 0;
                     controlLine(b, s, e);
                     break;
                 }
@@ -325,6 +329,14 @@ public final class SseStreamParser {
         }
         System.arraycopy(buf, off, line, lineLen, len);
         lineLen += len;
+    }
+
+    private void appendCtl(byte[] buf, int off, int len) {
+        if (ctlLen + len > ctl.length) {
+            ctl = Arrays.copyOf(ctl, Math.max(ctlLen + len, ctl.length * 2));
+        }
+        System.arraycopy(buf, off, ctl, ctlLen, len);
+        ctlLen += len;
     }
 
     private static int indexOf(byte[] b, int from, int to, byte x) {
