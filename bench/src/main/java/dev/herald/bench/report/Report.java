@@ -332,13 +332,18 @@ public final class Report {
     static String svg(String scenario, List<Map<String, Object>> rs) {
         List<String> names = new ArrayList<>();
         List<List<double[]>> series = new ArrayList<>();
+        List<String> colors = new ArrayList<>();
+        List<Boolean> dashed = new ArrayList<>();
+        int labelIndex = -1;
         for (Map<String, Object> r : rs) {
+            labelIndex++;
             Object phases = r.get("phases");
             if (!(phases instanceof List)) {
                 continue;
             }
             List<Map<String, Object>> ps = (List<Map<String, Object>>) phases;
-            for (Map<String, Object> ph : ps) {
+            for (int pi = 0; pi < ps.size(); pi++) {
+                Map<String, Object> ph = ps.get(pi);
                 Object curve = get(ph, "latency.curve");
                 if (!(curve instanceof List) || ((List<?>) curve).isEmpty()) {
                     continue;
@@ -350,15 +355,18 @@ public final class Report {
                 }
                 series.add(pts);
                 names.add(r.get("label") + (ps.size() > 1 ? " " + ph.get("name") : ""));
+                // one colour per system; earlier phases (e.g. slow's "without-stalled") dashed
+                colors.add(COLORS[labelIndex % COLORS.length]);
+                dashed.add(pi < ps.size() - 1);
             }
         }
         if (series.isEmpty()) {
             return "<p class=\"note\">no latency data</p>\n";
         }
-        int w = 900;
+        int w = 1000;
         int h = 420;
         int left = 70;
-        int right = 200;
+        int right = 290;
         int top = 20;
         int bottom = 50;
         double xMax = 5.5; // 99.999% at 5, max at 5.5
@@ -397,7 +405,8 @@ public final class Report {
         sb.append("<text x=\"14\" y=\"").append(top + ph / 2).append("\" transform=\"rotate(-90 14 ").append(top + ph / 2)
                 .append(")\" text-anchor=\"middle\" font-size=\"12\">latency (log)</text>\n");
         for (int i = 0; i < series.size(); i++) {
-            String color = COLORS[i % COLORS.length];
+            String color = colors.get(i);
+            String dash = dashed.get(i) ? " stroke-dasharray=\"6 4\"" : "";
             StringBuilder pts = new StringBuilder();
             for (double[] p : series.get(i)) {
                 double xv = p[0] >= 100 ? xMax : Math.min(5, -Math.log10(Math.max(1e-9, 1 - p[0] / 100)));
@@ -405,10 +414,10 @@ public final class Report {
                 double y = top + ph - ph * (Math.log10(p[1]) - yMinLog) / (yMaxLog - yMinLog);
                 pts.append(String.format(Locale.ROOT, "%.1f,%.1f ", x, y));
             }
-            sb.append("<polyline fill=\"none\" stroke=\"").append(color).append("\" stroke-width=\"2\" points=\"")
+            sb.append("<polyline fill=\"none\" stroke=\"").append(color).append("\"").append(dash).append(" stroke-width=\"2\" points=\"")
                     .append(pts.toString().trim()).append("\"/>\n");
             double ly = top + 10 + i * 18;
-            sb.append(line(left + pw + 15, ly, left + pw + 35, ly, color).replace("stroke-width=\"1\"", "stroke-width=\"3\""));
+            sb.append(line(left + pw + 15, ly, left + pw + 35, ly, color).replace("stroke-width=\"1\"", "stroke-width=\"3\"" + dash));
             sb.append(text(left + pw + 40, ly + 4, names.get(i), "start"));
         }
         sb.append("</svg>\n");
