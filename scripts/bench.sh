@@ -156,15 +156,17 @@ pick_port() {
     printf -v "$var" '%s' "$port"
 }
 
-wait_for() { # wait_for NAME SECONDS COMMAND...
+wait_for() { # wait_for NAME SECONDS COMMAND...: 1 if the process died meanwhile, exits on timeout
     local name="$1" seconds="$2" deadline
     shift 2
     deadline=$((SECONDS + seconds))
     until "$@" >/dev/null 2>&1; do
         if ! kill -0 "${PID_OF[$name]}" 2>/dev/null; then
-            say "$name exited during start-up; last lines of its log:"
+            wait "${PID_OF[$name]}" 2>/dev/null
+            say "$name exited during start-up (status $?); last lines of its log:"
             tail -n 30 "$OUT/logs/$name.log" >&2 || true
-            exit 1
+            unset "PID_OF[$name]"
+            return 1
         fi
         ((SECONDS < deadline)) || { say "$name did not become ready in $seconds s"; tail -n 30 "$OUT/logs/$name.log" >&2; exit 1; }
         sleep 0.2
@@ -203,11 +205,15 @@ start_redis() {
     redis-server --bind "$HOST" --port "$REDIS_PORT" --dir "$TMP/redis" --save "" --appendonly no \
         --maxclients 10000 >"$OUT/logs/redis.log" 2>&1 &
     PID_OF[redis]=$!
-    wait_for redis 10 redis_up
+    wait_for redis 10 redis_up || die "redis-server did not start"
 }
 redis_up() { [[ "$(redis_cmd PING 2>/dev/null)" == PONG ]]; }
 
 start_publisher() {
+    start_publisher_once || { say "retrying the publisher once"; start_publisher_once; } || die "the publisher did not start"
+}
+
+start_publisher_once() {
     # Retention above the resume scenario's 10 000 missed events (trimming is approximate).
     java "${HERALD_OPTS[@]}" -Dherald.redis.uri="$REDIS_URI" -Dherald.http.host="$HOST" -Dherald.http.port="$PUBLISHER_PORT" \
         -Dherald.admin.port="$PUBLISHER_ADMIN" -Dherald.retention.max-len=100000 \
@@ -217,6 +223,10 @@ start_publisher() {
 }
 
 start_gateway() { # start_gateway N PORT ADMIN
+    start_gateway_once "$@" || { say "retrying gateway$1 once"; start_gateway_once "$@"; } || die "gateway$1 did not start"
+}
+
+start_gateway_once() {
     local name="gateway$1"
     java "${HERALD_OPTS[@]}" -Dherald.redis.uri="$REDIS_URI" -Dherald.http.host="$HOST" -Dherald.http.port="$2" \
         -Dherald.admin.port="$3" -Dherald.http.io-threads=2 \
@@ -226,6 +236,10 @@ start_gateway() { # start_gateway N PORT ADMIN
 }
 
 start_nginx() { # start_nginx memory|redis
+    start_nginx_once "$1" || { say "retrying nginx once"; start_nginx_once "$1"; } || die "nginx did not start"
+}
+
+start_nginx_once() {
     local conf="$ROOT/bench/nchan/nchan-$1.conf" prefix="$TMP/nchan"
     rm -rf "$prefix"
     mkdir -p "$prefix"
@@ -253,7 +267,8 @@ scenario_args() { # scenario_args SCENARIO -> prints one option per line
     if [[ $SMOKE == 1 ]]; then
         printf '%s\n' --warmup "${WARMUP:-2}" --duration "${DURATION:-4}" --drain 3
         case "$s" in
-            fanout|incident|slow) printf '%s\n' --connections 200 ;;
+            fanout|incident) printf '%s\n' --connections 200 ;;
+            slow) printf '%s\n' --connections 200 --shed-timeout 10 ;;
             wide) printf '%s\n' --connections 1000 ;;
             scale) printf '%s\n' --connections 2000 ;;
             resume) printf '%s\n' --missed 2000 --rounds 2 ;;

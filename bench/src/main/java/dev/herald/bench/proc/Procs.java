@@ -126,6 +126,44 @@ public final class Procs {
         return 0;
     }
 
+    /**
+     * For a JVM: heap in use (KiB) right after a full GC ({@code jcmd <pid> GC.run}, then
+     * {@code GC.heap_info}), i.e. live objects only; -1 if {@code pid} is not a JVM or jcmd fails. Forces a
+     * GC in that process, so only call it outside measured windows.
+     */
+    public static long jvmLiveHeapKiB(long pid) {
+        try {
+            String comm = Files.readString(Path.of("/proc/" + pid + "/comm")).trim();
+            if (!comm.equals("java")) {
+                return -1;
+            }
+            String jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd").toString();
+            if (!Files.isExecutable(Path.of(jcmd))) {
+                return -1;
+            }
+            run(jcmd, String.valueOf(pid), "GC.run");
+            String info = run(jcmd, String.valueOf(pid), "GC.heap_info");
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("used (\\d+)K").matcher(info);
+            return m.find() ? Long.parseLong(m.group(1)) : -1;
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
+    }
+
+    private static String run(String... cmd) throws IOException {
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        try {
+            String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            if (!p.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)) {
+                p.destroy();
+            }
+            return out;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted");
+        }
+    }
+
     /** The open-files soft limit of {@code pid}, or -1. */
     public static long openFilesLimit(long pid) {
         try {

@@ -275,7 +275,8 @@ public final class Report {
                 return String.format(Locale.ROOT, "healthy p99 without stalled %s, with stalled %s; stalled shed %s of %s, all after %s",
                         Stats.formatMicros(s.get("healthyP99WithoutStalledMicros")), Stats.formatMicros(s.get("healthyP99WithStalledMicros")),
                         get(r, "shed.shedByServer"), get(r, "shed.stalledConnections"),
-                        s.get("allStalledShedAfterSeconds") == null ? "(not within the window)" : s.get("allStalledShedAfterSeconds") + " s");
+                        s.get("allStalledShedAfterSeconds") == null ? "(not all within " + get(r, "shed.watchedSeconds") + " s)"
+                                : s.get("allStalledShedAfterSeconds") + " s");
             case "resume":
                 return String.format(Locale.ROOT, "catch-up of %s missed events: p50 %s s, max %s s; first event after %s ms",
                         get(r, "params.missed"), s.get("catchUpSecondsP50"), s.get("catchUpSecondsMax"), s.get("firstEventMillisP50"));
@@ -283,8 +284,9 @@ public final class Report {
                 return String.format(Locale.ROOT, "single-event requests/s %s; batch events/s %s (latency = request round trip)",
                         format(s.get("singleRequestsPerSecond"), "rate"), format(s.get("batchEventsPerSecond"), "rate"));
             case "scale":
-                return String.format(Locale.ROOT, "%s idle connections held; server RSS at end %s KiB",
-                        format(s.get("connections"), "int"), format(get(r, "memory.serverKiBAtEnd"), "int"));
+                return String.format(Locale.ROOT, "%s idle connections held; server RSS at end %s KiB; JVM live heap per connection %s KiB",
+                        format(s.get("connections"), "int"), format(get(r, "memory.serverKiBAtEnd"), "int"),
+                        format(s.get("jvmLiveHeapKiBPerConnection"), "num"));
             default:
                 Object lag = get(r, "publisher.maxScheduleLagMillis");
                 Object gen = s.get("generatorCoresUsed");

@@ -92,6 +92,7 @@ final class LiveScenario {
                 ctx.tag(), connections, stalled, topicCount, rate, dataSize, ctx.warmup.toSeconds(), ctx.duration.toSeconds());
 
         Windows windows = new Windows();
+        Map<String, Long> heapBaseline = liveHeap();
         Procs.Sample baseline = ctx.procs.sample();
         ServerProbe.Reading probeBase = ctx.probe.read();
         SubscriberPool pool = new SubscriberPool(ctx.target, ctx.ioThreads, windows, !o.flag("no-reconnect"),
@@ -117,6 +118,7 @@ final class LiveScenario {
                 pool.open(stalledConns, connectRate, maxConnecting, connectTimeout, ctx.tag() + " stalled");
             }
             Procs.Sample connected = ctx.procs.sample();
+            Map<String, Long> heapConnected = liveHeap();
             publisher.start();
             progress.phase("warm-up");
             Thread.sleep(ctx.warmup.toMillis());
@@ -133,7 +135,7 @@ final class LiveScenario {
                     long stallStart = System.nanoTime();
                     pool.open(stalledConns, connectRate, maxConnecting, connectTimeout, ctx.tag() + " stalled");
                     watch = new ShedWatch(ctx.probe, before, stalledConns.size(), stallStart,
-                            o.duration("shed-timeout", java.time.Duration.ofSeconds(15)).toNanos());
+                            o.duration("shed-timeout", java.time.Duration.ofSeconds(75)).toNanos());
                 }
                 progress.phase(name.equals("measure") ? "measure" : name.replace("-stalled", ""));
                 long sent0 = publisher.ackedEvents();
@@ -181,7 +183,22 @@ final class LiveScenario {
             Map<String, Object> loss = loss(pool, healthyConns, publisher, topics);
             result.put("connections", connectionsInfo(pool, healthyConns, stalledConns));
             result.put("loss", loss);
-            result.put("memory", memory(baseline, connected, end, connections));
+            Map<String, Object> memory = memory(baseline, connected, end, connections);
+            long heapDelta = 0;
+            boolean anyHeap = false;
+            for (Map.Entry<String, Long> e : heapConnected.entrySet()) {
+                Long before = heapBaseline.get(e.getKey());
+                if (before != null && before >= 0 && e.getValue() >= 0) {
+                    heapDelta += e.getValue() - before;
+                    anyHeap = true;
+                }
+            }
+            if (anyHeap) {
+                memory.put("jvmLiveHeapKiBBaseline", heapBaseline);
+                memory.put("jvmLiveHeapKiBConnected", heapConnected);
+                memory.put("jvmLiveHeapKiBPerConnection", Context.round3((double) heapDelta / connections));
+            }
+            result.put("memory", memory);
             result.put("publisher", publisherInfo(publisher));
             if (shed != null) {
                 result.put("shed", shed);
@@ -200,7 +217,9 @@ final class LiveScenario {
             summary.put("cpuMicrosPerEvent", ((Map<?, ?>) main.get("cpu")).get("serverMicrosPerEvent"));
             summary.put("serverCoresUsed", ((Map<?, ?>) main.get("cpu")).get("serverCoresUsed"));
             summary.put("generatorCoresUsed", ((Map<?, ?>) main.get("cpu")).get("generatorCoresUsed"));
-            summary.put("rssKiBPerConnection", ((Map<?, ?>) result.get("memory")).get("serverKiBPerConnection"));
+            summary.put("rssKiBPerConnection", ((Map<?, ?>) result.get("memory")).get(
+                    ctx.scenario.equals("scale") ? "serverKiBPerConnectionIdle" : "serverKiBPerConnection"));
+            summary.put("jvmLiveHeapKiBPerConnection", ((Map<?, ?>) result.get("memory")).get("jvmLiveHeapKiBPerConnection"));
             summary.put("connections", pool.established());
             if (twoPhases) {
                 summary.put("healthyP99WithoutStalledMicros", ((Map<?, ?>) phases.get(0).get("latency")).get("p99Micros"));
@@ -217,6 +236,23 @@ final class LiveScenario {
             pool.close();
         }
         return result;
+    }
+
+    /** Live heap after a full GC of each watched server JVM (nothing for other processes). */
+    private Map<String, Long> liveHeap() {
+        Map<String, Long> m = new LinkedHashMap<>();
+        if (ctx.options.flag("no-heap-probe")) {
+            return m;
+        }
+        for (Procs.Watched w : ctx.procs.watched()) {
+            if (w.server()) {
+                long kib = Procs.jvmLiveHeapKiB(w.pid());
+                if (kib >= 0) {
+                    m.put(w.name(), kib);
+                }
+            }
+        }
+        return m;
     }
 
     static Map<String, Object> strip(Map<?, ?> latency) {
