@@ -162,7 +162,7 @@ final class LiveScenario {
             progress.phase("drain");
             publisher.stop(10_000);
             drain(pool, healthyConns, publisher, topics);
-            progress.close();
+            progress.stop();
 
             // Results
             long totalDelivered = 0;

@@ -68,9 +68,14 @@ final class Progress implements AutoCloseable {
         phase = name;
     }
 
-    @Override
-    public void close() {
+    /** Stops the progress lines (before the result is assembled). */
+    void stop() {
         running = false;
         thread.interrupt();
+    }
+
+    @Override
+    public void close() {
+        stop();
     }
 }

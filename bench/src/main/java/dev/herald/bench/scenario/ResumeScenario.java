@@ -128,7 +128,7 @@ final class ResumeScenario {
                 roundResults.add(roundResult);
                 Clock.log("%s round %d: %d/%d clients caught up, slowest after %.3f s", ctx.tag(), r + 1, caughtUp, clients, maxMicros / 1e6);
             }
-            progress.close();
+            progress.stop();
             long last = seq - 1;
             long lost = 0;
             long dup = 0;
