@@ -299,6 +299,11 @@ say "Scenarios: $SCENARIOS; systems: $SYSTEMS; open-files limit $NOFILE"
 start_redis
 if [[ ",$SYSTEMS," == *",herald,"* ]]; then
     start_publisher
+    # The publisher JVM stays up for the whole run: warm its JIT once (a short closed-loop publish, results
+    # discarded), as every gateway is warmed by each scenario's own warm-up.
+    say "Warming up the publisher ..."
+    java "${BENCH_OPTS[@]}" -jar "$BENCH_JAR" publish --target herald --pub "http://$HOST:$PUBLISHER_PORT" --warmup 3 --duration 1 \
+        --batch 1 --out "$TMP/publisher-warmup.json" >"$OUT/logs/publisher-warmup.log" 2>&1 || say "publisher warm-up failed (see logs)"
 fi
 
 IFS=',' read -r -a scenario_list <<<"$SCENARIOS"

@@ -31,7 +31,7 @@ public final class BenchMain {
             "  --out FILE                write the JSON result there (default stdout)",
             "live scenarios (fanout, incident, wide, slow, scale):",
             "  --connections N|auto --rate EV_PER_S_PER_TOPIC --topics N --size DATA_BYTES --stalled FRACTION",
-            "  --pub-connections 8 --max-inflight 5000 --connect-rate 3000 --max-connecting 200 --no-reconnect",
+            "  --pub-connections 16 --max-inflight 1 --connect-rate 3000 --max-connecting 200 --no-reconnect",
             "  --stalled-rcvbuf 4096 --fd-margin 600",
             "resume:  --missed 10000 --rounds 3 --clients 1 --batch 1000 --size 64",
             "publish: --pub-connections 32 --depth 1 --topics 16 --batch 100 --size 64");

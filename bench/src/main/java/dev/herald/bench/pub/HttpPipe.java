@@ -9,14 +9,12 @@ import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
-import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 /**
- * One keep-alive HTTP/1.1 connection with pipelining: the caller writes requests as they are due, a
- * reader thread matches the responses to them in order. Requests on one pipe reach the server, and are
- * handled, in the order they were sent, which keeps a topic's sequence numbers in publish order. At
- * most {@code maxInFlight} requests are outstanding; {@link #send} waits beyond that.
+ * One keep-alive HTTP/1.1 connection: the caller writes requests, a reader thread matches the responses
+ * to them in order. At most {@code maxInFlight} requests are outstanding ({@link #send} waits beyond that);
+ * more than one is HTTP pipelining.
  */
 public final class HttpPipe implements AutoCloseable {
     /** A request on the wire. */
@@ -31,7 +29,8 @@ public final class HttpPipe implements AutoCloseable {
     private final Socket socket;
     private final OutputStream out;
     private final InputStream in;
-    private final ArrayBlockingQueue<Sent> inFlight;
+    private final java.util.concurrent.ConcurrentLinkedQueue<Sent> inFlight = new java.util.concurrent.ConcurrentLinkedQueue<>();
+    private final java.util.concurrent.Semaphore slots;
     private final Handler handler;
     private final Thread reader;
     private volatile boolean broken;
@@ -42,7 +41,7 @@ public final class HttpPipe implements AutoCloseable {
         socket.connect(address, 5000);
         this.out = socket.getOutputStream();
         this.in = new BufferedInputStream(socket.getInputStream(), 64 * 1024);
-        this.inFlight = new ArrayBlockingQueue<>(maxInFlight);
+        this.slots = new java.util.concurrent.Semaphore(maxInFlight);
         this.handler = handler;
         this.reader = new Thread(this::readLoop, name + "-reader");
         reader.setDaemon(true);
@@ -63,13 +62,28 @@ public final class HttpPipe implements AutoCloseable {
             throw new IOException("connection broken");
         }
         try {
-            inFlight.put(sent);
+            slots.acquire();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted");
         }
+        inFlight.add(sent);
         out.write(request, 0, length);
         out.flush();
+    }
+
+    /** Waits until another request may be sent without waiting (for a pipe used by one sender thread). */
+    public void awaitSlot() throws IOException {
+        try {
+            slots.acquire();
+            slots.release();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted");
+        }
+        if (broken) {
+            throw new IOException("connection broken");
+        }
     }
 
     /** Waits until every request sent has its response, or the timeout. */
@@ -98,6 +112,7 @@ public final class HttpPipe implements AutoCloseable {
                 if (s == null) {
                     throw new IOException("a response to no request");
                 }
+                slots.release();
                 handler.onResponse(this, status, s, now, lastErrorBody);
                 if (closeAfter) {
                     throw new EOFException("server closed the keep-alive connection (Connection: close)");
@@ -112,6 +127,7 @@ public final class HttpPipe implements AutoCloseable {
                 handler.onResponse(this, -1, s, now, first ? e.toString() : null);
                 first = false;
             }
+            slots.release(1_000_000); // wake a sender waiting for a slot: it will see the pipe broken
         } finally {
             closeQuietly();
         }

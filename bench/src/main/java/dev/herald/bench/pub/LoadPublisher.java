@@ -16,17 +16,18 @@ import org.HdrHistogram.Recorder;
  * Publishes benchmark events over a few pipelined keep-alive connections ({@link HttpPipe}s).
  *
  * <p><b>Paced</b> ({@code ratePerTopic > 0}): each topic gets {@code ratePerTopic} events a second on a
- * fixed schedule (event {@code k} of a pipe is due at {@code start + k / rate}), not closed-loop: a slow
- * answer does not delay the next event, and a publisher that fell behind (its in-flight window full)
- * catches up at once, so the schedule lag is reported. <b>Closed-loop</b> ({@code ratePerTopic <= 0}):
+ * fixed schedule, not closed-loop: a slow answer does not delay the next event as long as one of the
+ * connections is free (each has at most {@code maxInFlight}, by default 1, request outstanding: HTTP
+ * pipelining is rare in practice and costs Herald's Undertow-based publisher several times the CPU); a
+ * publisher that fell behind catches up at once, and its worst lag is reported. <b>Closed-loop</b> ({@code ratePerTopic <= 0}):
  * each pipe keeps {@code maxInFlight} requests outstanding, to measure the most the server accepts.
  *
  * <p>Every event's data is {@code "<seq> <publishMicros> <padding>"}: its topic's sequence number
  * (0, 1, 2, ...), the wall-clock time it was written to the socket (µs since the epoch) and {@code x}s up
  * to {@code dataSize} bytes. When paced, request {@code g} (over all topics) is due at
- * {@code start + g / (rate x topics)}, goes to topic {@code g mod topics} and to pipe {@code g mod pipes}:
- * one topic's events are spread over the pipes, so the server handles them concurrently and may append
- * them slightly out of order (the subscribers' check allows for that).
+ * {@code start + g / (rate x topics)}, goes to topic {@code g mod topics} and to whichever connection is
+ * free: one topic's events are published concurrently, so the server may append them slightly out of
+ * order (the subscribers' check allows for that).
  */
 public final class LoadPublisher {
     private final Target target;
@@ -49,6 +50,10 @@ public final class LoadPublisher {
     private final List<HttpPipe> pipes = new ArrayList<>();
     private volatile boolean running;
     private volatile String lastError;
+    /** Paced mode: the schedule index claimed last, and where every pipe stops (so the run ends without holes). */
+    private final Object claimLock = new Object();
+    private long nextIndex;
+    private long stopAt = Long.MAX_VALUE;
 
     public LoadPublisher(Target target, List<String> topics, double ratePerTopic, int dataSize, int batchSize, int pipes,
                          int maxInFlight) {
@@ -99,20 +104,25 @@ public final class LoadPublisher {
         threads.forEach(Thread::start);
     }
 
-    /** Paced: requests g = index, index + pipes, ... each due at {@code start + g x period}. */
+    /**
+     * Paced: whenever this pipe has no request outstanding, claim the next request index {@code g} and send
+     * it at its due time {@code start + g x period}. With every pipe busy, the claim waits (schedule lag).
+     */
     private void runPaced(HttpPipe pipe, int index, long start) {
         int topicCount = topics.size();
         double periodNanos = batchSize * 1e9 / (ratePerTopic * topicCount);
         Request req = new Request();
         try {
-            for (long g = index; running; g += pipeCount) {
+            while (true) {
+                pipe.awaitSlot();
+                long g = claim();
+                if (g < 0) {
+                    return;
+                }
                 long due = start + (long) (g * periodNanos);
                 long now;
                 while ((now = System.nanoTime()) < due) {
                     LockSupport.parkNanos(Math.min(due - now, 1_000_000));
-                    if (!running) {
-                        return;
-                    }
                 }
                 long lag = now - due;
                 if (lag > maxLagNanos.get()) {
@@ -125,6 +135,16 @@ public final class LoadPublisher {
         } catch (IOException e) {
             lastError = "publish connection failed: " + e.getMessage();
             Clock.log("  note: %s", lastError);
+        }
+    }
+
+    /** The next request index of the schedule, or -1 once stopped. Every index claimed is sent. */
+    private long claim() {
+        synchronized (claimLock) {
+            if (nextIndex >= stopAt) {
+                return -1;
+            }
+            return nextIndex++;
         }
     }
 
@@ -217,6 +237,13 @@ public final class LoadPublisher {
 
     /** Stops scheduling and waits (up to {@code timeoutMillis}) for the answers to what was sent. */
     public void stop(long timeoutMillis) {
+        if (ratePerTopic > 0) {
+            // Every request up to the last one claimed is sent (each pipe finishes its share), none after it:
+            // the run ends without a hole in any topic's sequence.
+            synchronized (claimLock) {
+                stopAt = nextIndex;
+            }
+        }
         running = false;
         for (Thread t : threads) {
             try {
@@ -232,6 +259,9 @@ public final class LoadPublisher {
 
     public void close() {
         running = false;
+        synchronized (claimLock) {
+            stopAt = Math.min(stopAt, nextIndex);
+        }
         pipes.forEach(HttpPipe::close);
     }
 

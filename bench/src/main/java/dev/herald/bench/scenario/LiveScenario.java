@@ -97,8 +97,8 @@ final class LiveScenario {
         ServerProbe.Reading probeBase = ctx.probe.read();
         SubscriberPool pool = new SubscriberPool(ctx.target, ctx.ioThreads, windows, !o.flag("no-reconnect"),
                 o.integer("reconnect-delay-ms", 200), o.integer("stalled-rcvbuf", 4096));
-        LoadPublisher publisher = new LoadPublisher(ctx.target, topics, rate, dataSize, 1, o.integer("pub-connections", 8),
-                o.integer("max-inflight", 5000));
+        LoadPublisher publisher = new LoadPublisher(ctx.target, topics, rate, dataSize, 1, o.integer("pub-connections", 16),
+                o.integer("max-inflight", 1));
         Map<String, Object> result = ctx.newResult();
         try (Progress progress = new Progress(ctx.tag(), pool, publisher)) {
             List<SubConn> healthyConns = new ArrayList<>();
