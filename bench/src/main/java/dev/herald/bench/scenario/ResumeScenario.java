@@ -34,7 +34,8 @@ final class ResumeScenario {
         Options o = ctx.options;
         int missed = o.integer("missed", 10_000);
         int rounds = o.integer("rounds", 3);
-        int warmupRounds = o.integer("warmup-rounds", 1);
+        // One unmeasured round per subscribe server, so each gateway's replay path is warm (JIT) when measured.
+        int warmupRounds = o.integer("warmup-rounds", ctx.target.subscribeAddresses().size());
         int clients = o.integer("clients", 1);
         int dataSize = o.integer("size", 64);
         int batch = o.integer("batch", 1000);
