@@ -26,10 +26,14 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.undertow.Handlers;
 import io.undertow.Undertow;
 import io.undertow.UndertowOptions;
+import io.undertow.server.HttpHandler;
 import io.undertow.server.RoutingHandler;
 import io.undertow.server.handlers.GracefulShutdownHandler;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -51,6 +55,7 @@ public final class Publisher implements AutoCloseable {
     private final GracefulShutdownHandler shutdown;
     private final Duration shutdownGrace;
     private final AdminListener admin;
+    private final AtomicBoolean closed = new AtomicBoolean();
 
     private Publisher(PublisherSettings settings, RedisConnector redis) {
         this.redis = redis;
@@ -66,15 +71,16 @@ public final class Publisher implements AutoCloseable {
         BodyReader bodies = new BodyReader(settings.maxBodyBytes(), errors);
         EventParser parser = new EventParser(settings.maxEventBytes(), settings.maxBatch());
         AuthHandler auth = new AuthHandler(settings.auth(), errors::unauthorized);
+        Map<Route, HttpHandler> handlers = new EnumMap<>(Route.class);
+        handlers.put(Route.PUBLISH, auth.protect(new PublishHandler(bodies, parser, appender)));
+        handlers.put(Route.BATCH, auth.protect(new BatchPublishHandler(bodies, parser, appender)));
+        handlers.put(Route.TOPIC, auth.protect(new TopicInfoHandler(connection.async(), settings.redis(), settings.retention(), errors)));
+        handlers.put(Route.OPENAPI, new OpenApiHandler());
+        handlers.put(Route.HEALTH, new HealthHandler(connection::isOpen));
         RoutingHandler routes = Handlers.routing()
-                .post("/v1/topics/{topic}/events", new TimedRoute(Route.PUBLISH, auth.protect(new PublishHandler(bodies, parser, appender)), metrics))
-                .post("/v1/events", new TimedRoute(Route.BATCH, auth.protect(new BatchPublishHandler(bodies, parser, appender)), metrics))
-                .get("/v1/topics/{topic}", new TimedRoute(Route.TOPIC,
-                        auth.protect(new TopicInfoHandler(connection.async(), settings.redis(), settings.retention(), errors)), metrics))
-                .get("/v1/openapi.yaml", new TimedRoute(Route.OPENAPI, new OpenApiHandler(), metrics))
-                .get("/health", new TimedRoute(Route.HEALTH, new HealthHandler(connection::isOpen), metrics))
                 .setFallbackHandler(new TimedRoute(Route.OTHER, errors.counting(ErrorCode.NOT_FOUND, Routes.NOT_FOUND), metrics))
                 .setInvalidMethodHandler(new TimedRoute(Route.OTHER, errors.counting(ErrorCode.METHOD_NOT_ALLOWED, Routes.METHOD_NOT_ALLOWED), metrics));
+        handlers.forEach((route, handler) -> routes.add(route.method(), route.template(), new TimedRoute(route, handler, metrics)));
         this.shutdown = new GracefulShutdownHandler(new HeaderSizeLimit(settings.maxHeaderBytes(), errors, CorsHandler.wrap(settings.cors(), routes)));
         this.server = Undertow.builder()
                 .addHttpListener(settings.http().port(), settings.http().host())
@@ -116,13 +122,17 @@ public final class Publisher implements AutoCloseable {
     }
 
     /**
-     * Stops gracefully: stops accepting connections, answers {@code 503} to new requests on open ones, lets
-     * requests in flight finish for up to {@code herald.publisher.shutdown-grace} (their appends then get their
-     * answer), then closes the listeners and Redis. Run on SIGTERM by the shutdown hook.
+     * Stops gracefully: answers {@code 503} to every new request, lets requests in flight finish for up to
+     * {@code herald.publisher.shutdown-grace} (their appends then get their answer), then closes the listeners
+     * and Redis. Run on SIGTERM by the shutdown hook; a second call does nothing. The listener keeps accepting
+     * connections while it drains: Undertow's only way to stop accepting ({@code ListenerInfo.suspend()})
+     * also closes every open connection, which would cut off the very requests the drain waits for.
      */
     @Override
     public void close() {
-        server.getListenerInfo().forEach(Undertow.ListenerInfo::suspend);
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
         shutdown.shutdown();
         try {
             if (!shutdown.awaitShutdown(shutdownGrace.toMillis())) {
