@@ -316,6 +316,7 @@ class BadInputIntegrationTest {
                 Arguments.of("GET", PUBLISH),
                 Arguments.of("PUT", PUBLISH),
                 Arguments.of("DELETE", "/v1/topics/" + TOPIC),
+                Arguments.of("OPTIONS", PUBLISH),
                 Arguments.of("POST", "/v1/topics/" + TOPIC),
                 Arguments.of("POST", "/health"));
     }
@@ -359,6 +360,19 @@ class BadInputIntegrationTest {
     void headersOverTheParsersHardLimitGetABare400AndTheConnectionClosed() throws IOException {
         String answer = rawExchange("POST " + PUBLISH + " HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Padding: " + "p".repeat(70 * 1024)
                 + "\r\nContent-Length: 12\r\n\r\n{\"data\":\"x\"}");
+
+        assertThat(answer).startsWith("HTTP/1.1 400 ").containsIgnoringCase("Connection: close");
+        assertNothingAppended();
+        assertStillServes();
+    }
+
+    @Test
+    void moreThan200HeadersGetABare400AndTheConnectionClosed() throws IOException {
+        StringBuilder headers = new StringBuilder();
+        for (int i = 0; i < 250; i++) {
+            headers.append("X-H").append(i).append(": v\r\n");
+        }
+        String answer = rawExchange("POST " + PUBLISH + " HTTP/1.1\r\nHost: 127.0.0.1\r\n" + headers + "Content-Length: 12\r\n\r\n{\"data\":\"x\"}");
 
         assertThat(answer).startsWith("HTTP/1.1 400 ").containsIgnoringCase("Connection: close");
         assertNothingAppended();

@@ -19,7 +19,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -95,8 +94,7 @@ class OpenApiIntegrationTest {
         forEachOperation((method, path, operation) -> {
             JsonNode examples = operation.path("requestBody").path("content").path("application/json").path("examples");
             String topic = spec.at("/components/parameters/Topic/example").asText();
-            for (Iterator<Map.Entry<String, JsonNode>> it = examples.fields(); it.hasNext(); ) {
-                Map.Entry<String, JsonNode> example = it.next();
+            for (Map.Entry<String, JsonNode> example : examples.properties()) {
                 HttpResponse<String> response = publisher.post(path.replace("{topic}", topic), example.getValue().get("value").toString());
                 assertThat(response.statusCode()).as(method + " " + path + " example " + example.getKey() + ": " + response.body()).isEqualTo(201);
                 tried.add(example.getKey());
@@ -134,11 +132,13 @@ class OpenApiIntegrationTest {
     }
 
     private static void forEachOperation(OperationVisitor visitor) {
-        spec.get("paths").fields().forEachRemaining(path -> path.getValue().fields().forEachRemaining(op -> {
-            if (METHODS.contains(op.getKey())) {
-                visitor.visit(op.getKey().toUpperCase(Locale.ROOT), path.getKey(), op.getValue());
+        for (Map.Entry<String, JsonNode> path : spec.get("paths").properties()) {
+            for (Map.Entry<String, JsonNode> op : path.getValue().properties()) {
+                if (METHODS.contains(op.getKey())) {
+                    visitor.visit(op.getKey().toUpperCase(Locale.ROOT), path.getKey(), op.getValue());
+                }
             }
-        }));
+        }
     }
 
     private static Set<String> operations() {
