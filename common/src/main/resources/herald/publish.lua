@@ -1,34 +1,60 @@
 -- Appends events of one partition atomically: each to the partition feed and to its topic's history,
 -- both under the entry ID that the feed assigns, so a gateway can resume a topic from any feed ID.
--- KEYS[1]   the partition feed
--- KEYS[1+i] the history stream of event i (same hash tag as the feed)
--- ARGV[1]   feed MAXLEN (approximate)
--- ARGV[2..] per event, six values: topic, event name, data, retry ("" for none),
---           history MAXLEN (approximate), history max age in ms (0 for none)
--- Returns the entry IDs, in order.
-local feedMaxLen = ARGV[1]
+-- An event sent with an idempotency key is appended only if that key was not used within the window:
+-- otherwise the ID it was appended under is returned and nothing is written, on any publisher instance.
+-- KEYS[1]      the partition feed
+-- KEYS[2i]     the history stream of event i (same hash tag as the feed)
+-- KEYS[2i+1]   the idempotency key of event i (same hash tag); for an event without one, any key of the
+--              partition (it is not touched)
+-- ARGV[1]      feed MAXLEN (approximate)
+-- ARGV[2]      idempotency window in ms
+-- ARGV[3..]    per event, seven values: topic, event name, data, retry ("" for none),
+--              history MAXLEN (approximate, 0 for none), history max age in ms (0 for none),
+--              "1" if KEYS[2i+1] is the event's idempotency key, else ""
+-- Returns two values per event, in order: its entry ID, and 1 if it had been appended before under its
+-- idempotency key (nothing was written for it now), else 0.
+local feedMaxLen, window = ARGV[1], ARGV[2]
+local events = (#KEYS - 1) / 2
 -- Check every argument before the first write, so a bad call appends nothing.
-for i = 1, #KEYS - 1 do
-  local b = 1 + (i - 1) * 6
-  if not tonumber(ARGV[b + 5]) or not tonumber(ARGV[b + 6]) then
+if events ~= math.floor(events) or #ARGV ~= 2 + events * 7 then
+  return redis.error_reply('ERR herald: expected 1 + 2n keys and 2 + 7n arguments')
+end
+if not tonumber(window) or tonumber(window) < 1 then
+  return redis.error_reply('ERR herald: idempotency window must be a positive number of ms')
+end
+for i = 1, events do
+  local b = 3 + (i - 1) * 7
+  if not tonumber(ARGV[b + 4]) or not tonumber(ARGV[b + 5]) then
     return redis.error_reply('ERR herald: history MAXLEN and max age must be numbers')
   end
 end
 local now = redis.call('TIME')
 local ts = now[1] .. string.format('%06d', tonumber(now[2]))
-local ids = {}
-for i = 1, #KEYS - 1 do
-  local b = 1 + (i - 1) * 6
-  local topic, name, data, retry = ARGV[b + 1], ARGV[b + 2], ARGV[b + 3], ARGV[b + 4]
-  local historyMaxLen, historyMaxAgeMs = ARGV[b + 5], tonumber(ARGV[b + 6])
-  local id = redis.call('XADD', KEYS[1], 'MAXLEN', '~', feedMaxLen, '*',
-      't', topic, 'e', name, 'd', data, 'r', retry, 'ts', ts)
-  redis.call('XADD', KEYS[1 + i], 'MAXLEN', '~', historyMaxLen, id,
-      'e', name, 'd', data, 'r', retry, 'ts', ts)
-  local cutoff = tonumber(string.match(id, '^(%d+)')) - historyMaxAgeMs
-  if historyMaxAgeMs > 0 and cutoff > 0 then
-    redis.call('XTRIM', KEYS[1 + i], 'MINID', '~', string.format('%.0f', cutoff))
+local result = {}
+for i = 1, events do
+  local history, idempotency = KEYS[2 * i], KEYS[2 * i + 1]
+  local b = 3 + (i - 1) * 7
+  local topic, name, data, retry = ARGV[b], ARGV[b + 1], ARGV[b + 2], ARGV[b + 3]
+  local historyMaxLen, historyMaxAgeMs, keyed = ARGV[b + 4], tonumber(ARGV[b + 5]), ARGV[b + 6] == '1'
+  local earlier = keyed and redis.call('GET', idempotency)
+  if earlier then
+    result[2 * i - 1], result[2 * i] = earlier, 1
+  else
+    local id = redis.call('XADD', KEYS[1], 'MAXLEN', '~', feedMaxLen, '*',
+        't', topic, 'e', name, 'd', data, 'r', retry, 'ts', ts)
+    if tonumber(historyMaxLen) > 0 then
+      redis.call('XADD', history, 'MAXLEN', '~', historyMaxLen, id, 'e', name, 'd', data, 'r', retry, 'ts', ts)
+    else
+      redis.call('XADD', history, id, 'e', name, 'd', data, 'r', retry, 'ts', ts)
+    end
+    local cutoff = tonumber(string.match(id, '^(%d+)')) - historyMaxAgeMs
+    if historyMaxAgeMs > 0 and cutoff > 0 then
+      redis.call('XTRIM', history, 'MINID', '~', string.format('%.0f', cutoff))
+    end
+    if keyed then
+      redis.call('SET', idempotency, id, 'PX', window)
+    end
+    result[2 * i - 1], result[2 * i] = id, 0
   end
-  ids[i] = id
 end
-return ids
+return result

@@ -1,57 +1,93 @@
 package dev.herald.publisher;
 
 import dev.herald.common.http.AdminListener;
+import dev.herald.common.http.CorsHandler;
 import dev.herald.common.http.HealthHandler;
 import dev.herald.common.http.Metrics;
 import dev.herald.common.http.Routes;
 import dev.herald.common.redis.RedisConnector;
+import dev.herald.common.redis.RedisLink;
 import dev.herald.publisher.api.BatchPublishHandler;
 import dev.herald.publisher.api.BodyReader;
 import dev.herald.publisher.api.ErrorCode;
 import dev.herald.publisher.api.ErrorResponder;
 import dev.herald.publisher.api.EventParser;
+import dev.herald.publisher.api.HeaderSizeLimit;
+import dev.herald.publisher.api.OpenApiHandler;
 import dev.herald.publisher.api.PublishHandler;
 import dev.herald.publisher.api.TopicInfoHandler;
+import dev.herald.publisher.auth.AuthHandler;
 import dev.herald.publisher.metrics.PublisherMetrics;
 import dev.herald.publisher.metrics.Route;
 import dev.herald.publisher.metrics.TimedRoute;
 import dev.herald.publisher.stream.EventAppender;
-import dev.herald.common.redis.RedisLink;
+import dev.herald.publisher.stream.ReplicaAcks;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.undertow.Handlers;
 import io.undertow.Undertow;
 import io.undertow.UndertowOptions;
+import io.undertow.server.HttpHandler;
 import io.undertow.server.RoutingHandler;
+import io.undertow.server.handlers.GracefulShutdownHandler;
 import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
-/** The publisher service: REST API in, publish script out. One Redis connection serves every request. */
+/**
+ * The publisher service: REST API in, publish script out. One Redis connection serves every request.
+ *
+ * <p>Requests pass, in order: the graceful-shutdown gate, the header size limit, CORS (which answers
+ * preflights itself, before authentication, as they carry no credentials), routing, and for the
+ * {@code /v1} routes but the OpenAPI description, authentication.
+ */
 public final class Publisher implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Publisher.class);
+    /** Undertow's own header limit, a hard bound on memory above the one answered in JSON (see {@link HeaderSizeLimit}). */
+    private static final int MIN_HARD_HEADER_LIMIT = 64 * 1024;
+
     private final RedisConnector redis;
     private final RedisLink connection;
     private final Undertow server;
+    private final GracefulShutdownHandler shutdown;
+    private final Duration shutdownGrace;
     private final AdminListener admin;
+    private final AtomicBoolean closed = new AtomicBoolean();
 
     private Publisher(PublisherSettings settings, RedisConnector redis) {
         this.redis = redis;
         this.connection = redis.connect();
+        this.shutdownGrace = settings.shutdownGrace();
         PrometheusMeterRegistry registry = Metrics.newRegistry("publisher");
         PublisherMetrics metrics = new PublisherMetrics(registry);
         ErrorResponder errors = new ErrorResponder(metrics);
-        EventAppender appender = new EventAppender(connection.async(), settings.redis(), settings.retention(), settings.feedMaxLen(), metrics);
+        ReplicaAcks replicaAcks = settings.minReplicaAcks() == 0 ? null
+                : new ReplicaAcks(connection.async(), settings.minReplicaAcks(), settings.replicaAckTimeout());
+        EventAppender appender = new EventAppender(connection.async(), settings.redis(), settings.retention(), settings.feedMaxLen(),
+                settings.idempotencyWindow(), replicaAcks, metrics);
         BodyReader bodies = new BodyReader(settings.maxBodyBytes(), errors);
         EventParser parser = new EventParser(settings.maxEventBytes(), settings.maxBatch());
+        AuthHandler auth = new AuthHandler(settings.auth(), errors::unauthorized);
+        Map<Route, HttpHandler> handlers = new EnumMap<>(Route.class);
+        handlers.put(Route.PUBLISH, auth.protect(new PublishHandler(bodies, parser, appender)));
+        handlers.put(Route.BATCH, auth.protect(new BatchPublishHandler(bodies, parser, appender)));
+        handlers.put(Route.TOPIC, auth.protect(new TopicInfoHandler(connection.async(), settings.redis(), settings.retention(), errors)));
+        handlers.put(Route.OPENAPI, new OpenApiHandler());
+        handlers.put(Route.HEALTH, new HealthHandler(connection::isOpen));
         RoutingHandler routes = Handlers.routing()
-                .post("/v1/topics/{topic}/events", new TimedRoute(Route.PUBLISH, new PublishHandler(bodies, parser, appender), metrics))
-                .post("/v1/events", new TimedRoute(Route.BATCH, new BatchPublishHandler(bodies, parser, appender), metrics))
-                .get("/v1/topics/{topic}", new TimedRoute(Route.TOPIC, new TopicInfoHandler(connection.async(), settings.redis(), errors), metrics))
-                .get("/health", new TimedRoute(Route.HEALTH, new HealthHandler(connection::isOpen), metrics))
                 .setFallbackHandler(new TimedRoute(Route.OTHER, errors.counting(ErrorCode.NOT_FOUND, Routes.NOT_FOUND), metrics))
                 .setInvalidMethodHandler(new TimedRoute(Route.OTHER, errors.counting(ErrorCode.METHOD_NOT_ALLOWED, Routes.METHOD_NOT_ALLOWED), metrics));
+        handlers.forEach((route, handler) -> routes.add(route.method(), route.template(), new TimedRoute(route, handler, metrics)));
+        this.shutdown = new GracefulShutdownHandler(new HeaderSizeLimit(settings.maxHeaderBytes(), errors, CorsHandler.wrap(settings.cors(), routes)));
         this.server = Undertow.builder()
                 .addHttpListener(settings.http().port(), settings.http().host())
                 .setIoThreads(settings.http().ioThreads())
                 .setServerOption(UndertowOptions.RECORD_REQUEST_START_TIME, true) // TimedRoute measures from it
-                .setHandler(routes)
+                .setServerOption(UndertowOptions.MAX_HEADER_SIZE, Math.max(MIN_HARD_HEADER_LIMIT, 2 * settings.maxHeaderBytes()))
+                .setHandler(shutdown)
                 .build();
         server.start();
         try {
@@ -85,12 +121,30 @@ public final class Publisher implements AutoCloseable {
         return admin == null ? -1 : admin.port();
     }
 
+    /**
+     * Stops gracefully: answers {@code 503} to every new request, lets requests in flight finish for up to
+     * {@code herald.publisher.shutdown-grace} (their appends then get their answer), then closes the listeners
+     * and Redis. Run on SIGTERM by the shutdown hook; a second call does nothing. The listener keeps accepting
+     * connections while it drains: Undertow's only way to stop accepting ({@code ListenerInfo.suspend()})
+     * also closes every open connection, which would cut off the very requests the drain waits for.
+     */
     @Override
     public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        shutdown.shutdown();
+        try {
+            if (!shutdown.awaitShutdown(shutdownGrace.toMillis())) {
+                LOG.warn("requests still in flight after {}; stopping anyway", shutdownGrace);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        server.stop();
         if (admin != null) {
             admin.close();
         }
-        server.stop();
         connection.close();
         redis.close();
     }

@@ -36,6 +36,7 @@ class BadInputIntegrationTest {
     private static final int MAX_BODY = 4096;
     private static final int MAX_EVENT_DATA = 1024;
     private static final int MAX_BATCH = 5;
+    private static final int MAX_HEADER_SIZE = 8192;
     private static final String TOPIC = "bad-input";
     private static final String PUBLISH = "/v1/topics/" + TOPIC + "/events";
 
@@ -52,7 +53,8 @@ class BadInputIntegrationTest {
         publisher = TestPublisher.start(redis.uri(), Map.of(
                 "herald.publisher.limits.max-body", MAX_BODY,
                 "herald.publisher.limits.max-event-data", MAX_EVENT_DATA,
-                "herald.publisher.limits.max-batch", MAX_BATCH));
+                "herald.publisher.limits.max-batch", MAX_BATCH,
+                "herald.publisher.limits.max-header-size", MAX_HEADER_SIZE));
     }
 
     @AfterAll
@@ -314,6 +316,7 @@ class BadInputIntegrationTest {
                 Arguments.of("GET", PUBLISH),
                 Arguments.of("PUT", PUBLISH),
                 Arguments.of("DELETE", "/v1/topics/" + TOPIC),
+                Arguments.of("OPTIONS", PUBLISH),
                 Arguments.of("POST", "/v1/topics/" + TOPIC),
                 Arguments.of("POST", "/health"));
     }
@@ -324,6 +327,56 @@ class BadInputIntegrationTest {
         HttpRequest request = HttpRequest.newBuilder(publisher.uri(path)).method(method, BodyPublishers.ofString("{\"data\":\"x\"}")).build();
 
         assertRefused(publisher.send(request), 405, "method_not_allowed");
+    }
+
+    @ParameterizedTest(name = "\"{0}\"")
+    @ValueSource(strings = {"has space", "x"})
+    void anIdempotencyKeyHeaderOutsideOneTo200VisibleAsciiCharactersIsRefusedAsInvalidIdempotencyKey(String key) {
+        String header = key.equals("x") ? "x".repeat(201) : key;
+        HttpRequest request = HttpRequest.newBuilder(publisher.uri(PUBLISH)).header("Idempotency-Key", header)
+                .POST(BodyPublishers.ofString("{\"data\":\"x\"}")).build();
+
+        assertRefused(publisher.send(request), 400, "invalid_idempotency_key");
+    }
+
+    @Test
+    void anEmptyIdempotencyKeyHeaderIsRefusedAsInvalidIdempotencyKey() throws IOException {
+        String answer = rawExchange("POST " + PUBLISH + " HTTP/1.1\r\nHost: 127.0.0.1\r\nIdempotency-Key:\r\nContent-Length: 12\r\n"
+                + "Connection: close\r\n\r\n{\"data\":\"x\"}");
+
+        assertThat(answer).startsWith("HTTP/1.1 400 ").contains("invalid_idempotency_key");
+        assertNothingAppended();
+    }
+
+    @Test
+    void headersOverMaxHeaderSizeAreRefusedAsHeadersTooLargeInJson() {
+        HttpRequest request = HttpRequest.newBuilder(publisher.uri(PUBLISH)).header("X-Padding", "p".repeat(MAX_HEADER_SIZE))
+                .POST(BodyPublishers.ofString("{\"data\":\"x\"}")).build();
+
+        assertRefused(publisher.send(request), 431, "headers_too_large");
+    }
+
+    @Test
+    void headersOverTheParsersHardLimitGetABare400AndTheConnectionClosed() throws IOException {
+        String answer = rawExchange("POST " + PUBLISH + " HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Padding: " + "p".repeat(70 * 1024)
+                + "\r\nContent-Length: 12\r\n\r\n{\"data\":\"x\"}");
+
+        assertThat(answer).startsWith("HTTP/1.1 400 ").containsIgnoringCase("Connection: close");
+        assertNothingAppended();
+        assertStillServes();
+    }
+
+    @Test
+    void moreThan200HeadersGetABare400AndTheConnectionClosed() throws IOException {
+        StringBuilder headers = new StringBuilder();
+        for (int i = 0; i < 250; i++) {
+            headers.append("X-H").append(i).append(": v\r\n");
+        }
+        String answer = rawExchange("POST " + PUBLISH + " HTTP/1.1\r\nHost: 127.0.0.1\r\n" + headers + "Content-Length: 12\r\n\r\n{\"data\":\"x\"}");
+
+        assertThat(answer).startsWith("HTTP/1.1 400 ").containsIgnoringCase("Connection: close");
+        assertNothingAppended();
+        assertStillServes();
     }
 
     /** {@code {"data":"x"}} padded with JSON whitespace to exactly {@code length} bytes. */

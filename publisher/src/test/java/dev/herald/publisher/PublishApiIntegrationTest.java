@@ -11,7 +11,6 @@ import java.net.http.HttpResponse;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -63,7 +62,7 @@ class PublishApiIntegrationTest {
     @Test
     void stringDataIsStoredAsSentWithItsLineBreaksAndUnicode() {
         String data = "line1\r\nline2\nłódź 🎉 \"quoted\" \\ \u0000 end";
-        HttpResponse<String> response = publisher.post("/v1/topics/text-data/events", "{\"data\":" + jsonString(data) + "}");
+        HttpResponse<String> response = publisher.post("/v1/topics/text-data/events", "{\"data\":" + TestPublisher.jsonString(data) + "}");
 
         assertThat(response.statusCode()).as(response.body()).isEqualTo(201);
         assertThat(storedData("text-data")).isEqualTo(data);
@@ -200,10 +199,5 @@ class PublishApiIntegrationTest {
 
     private static String entryId(String eventId) {
         return eventId.substring(eventId.indexOf(':') + 1);
-    }
-
-    private static String jsonString(String s) {
-        return s.codePoints().mapToObj(c -> c < 0x20 || c == '"' || c == '\\' ? String.format("\\u%04x", c) : Character.toString(c))
-                .collect(Collectors.joining("", "\"", "\""));
     }
 }

@@ -1,2 +1,2 @@
-/** HTTP pieces both services share: JSON answers and the metrics endpoint. */
+/** HTTP pieces both services share: JSON answers, the metrics endpoint and CORS. */
 package dev.herald.common.http;

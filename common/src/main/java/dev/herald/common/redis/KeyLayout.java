@@ -9,6 +9,7 @@ import dev.herald.common.topic.Topic;
  * <ul>
  *   <li>{@code <prefix>:{p<p>}:feed} — the partition feed that gateways tail (short retention)</li>
  *   <li>{@code <prefix>:{p<p>}:t:<topic>} — the topic history that resumes replay (per-topic retention)</li>
+ *   <li>{@code <prefix>:{p<p>}:idem:<topic>/<key>} — the entry ID an idempotency key was first published under</li>
  * </ul>
  */
 public record KeyLayout(String prefix) {
@@ -28,5 +29,14 @@ public record KeyLayout(String prefix) {
 
     public String history(int partition, Topic topic) {
         return prefix + ":" + hashTag(partition) + ":t:" + topic.name();
+    }
+
+    /**
+     * The key remembering an idempotency key of {@code topic}. The separator {@code /} is outside the topic
+     * alphabet, so the topic ends at the first {@code /} and no topic/key pair can name another pair's key
+     * (with {@code :}, topic {@code a} and key {@code b:c} would collide with topic {@code a:b} and key {@code c}).
+     */
+    public String idempotency(int partition, Topic topic, String key) {
+        return prefix + ":" + hashTag(partition) + ":idem:" + topic.name() + "/" + key;
     }
 }

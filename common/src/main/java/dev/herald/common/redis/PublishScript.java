@@ -9,6 +9,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -17,32 +18,92 @@ import java.util.concurrent.CompletionStage;
 
 /**
  * The server-side script that appends a partition's events to its feed and their topics' histories in
- * one atomic step. Called by SHA; after a Redis restart or failover forgets it ({@code NOSCRIPT}) it is
- * sent once in full, which also caches it again.
+ * one atomic step, skipping events whose idempotency key was already used. Called by SHA; after a Redis
+ * restart or failover forgets it ({@code NOSCRIPT}) it is sent once in full, which also caches it again.
+ * This class owns the script's argument layout (documented in {@code publish.lua}); callers pass typed values.
  */
 public final class PublishScript {
     private static final String SOURCE = load("/herald/publish.lua");
     private static final String SHA = sha1(SOURCE);
+    private static final int VALUES_PER_EVENT = 7;
 
     private PublishScript() {
     }
 
     /**
-     * Runs the script. {@code keys} are the feed then one history per event; {@code args} as documented in
-     * {@code publish.lua}. Completes with the entry IDs, in order.
+     * One event to append.
+     *
+     * @param historyKey          its topic's history stream, in the partition's hash slot
+     * @param idempotencyKey      its idempotency key ({@link KeyLayout#idempotency}), or {@code null} for none
+     * @param event               SSE event name, or {@code null} for the default
+     * @param retryMillis         reconnection hint, or -1 for none
+     * @param historyMaxLen       approximate MAXLEN of the history, 0 for no length limit
+     * @param historyMaxAgeMillis entries older than this are trimmed, 0 for no age limit
      */
-    public static CompletionStage<List<String>> run(RedisClusterAsyncCommands<String, String> redis, String[] keys, String[] args) {
-        CompletionStage<List<String>> bySha = redis.<List<String>>evalsha(SHA, ScriptOutputType.MULTI, keys, args);
-        return bySha.handle((ids, error) -> {
+    public record Append(String historyKey, String idempotencyKey, String topic, String event, String data, long retryMillis,
+                         long historyMaxLen, long historyMaxAgeMillis) {
+    }
+
+    /**
+     * What the script did with one event.
+     *
+     * @param entryId   the entry ID in the feed and history ({@code <ms>-<seq>})
+     * @param duplicate true if the event's idempotency key had been used within the window: {@code entryId}
+     *                  is then that earlier event's, and nothing was appended now
+     */
+    public record Appended(String entryId, boolean duplicate) {
+    }
+
+    /**
+     * Runs the script for {@code events}, all of the partition whose feed is {@code feedKey}. Completes with one
+     * {@link Appended} per event, in order.
+     *
+     * @param idempotencyWindowMillis how long an idempotency key is remembered after its first use
+     */
+    public static CompletionStage<List<Appended>> run(RedisClusterAsyncCommands<String, String> redis, String feedKey, long feedMaxLen,
+                                                      long idempotencyWindowMillis, List<Append> events) {
+        String[] keys = new String[1 + 2 * events.size()];
+        String[] args = new String[2 + VALUES_PER_EVENT * events.size()];
+        keys[0] = feedKey;
+        args[0] = Long.toString(feedMaxLen);
+        args[1] = Long.toString(idempotencyWindowMillis);
+        for (int i = 0; i < events.size(); i++) {
+            Append e = events.get(i);
+            keys[1 + 2 * i] = e.historyKey();
+            keys[2 + 2 * i] = e.idempotencyKey() == null ? e.historyKey() : e.idempotencyKey();
+            int b = 2 + VALUES_PER_EVENT * i;
+            args[b] = e.topic();
+            args[b + 1] = e.event() == null ? "" : e.event();
+            args[b + 2] = e.data();
+            args[b + 3] = e.retryMillis() < 0 ? "" : Long.toString(e.retryMillis());
+            args[b + 4] = Long.toString(e.historyMaxLen());
+            args[b + 5] = Long.toString(e.historyMaxAgeMillis());
+            args[b + 6] = e.idempotencyKey() == null ? "" : "1";
+        }
+        return call(redis, keys, args).thenApply(PublishScript::appended);
+    }
+
+    private static CompletionStage<List<Object>> call(RedisClusterAsyncCommands<String, String> redis, String[] keys, String[] args) {
+        CompletionStage<List<Object>> bySha = redis.<List<Object>>evalsha(SHA, ScriptOutputType.MULTI, keys, args);
+        return bySha.handle((reply, error) -> {
             if (error == null) {
-                return CompletableFuture.completedFuture(ids);
+                return CompletableFuture.completedFuture(reply);
             }
             Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
             if (cause instanceof RedisNoScriptException) {
-                return redis.<List<String>>eval(SOURCE, ScriptOutputType.MULTI, keys, args);
+                return redis.<List<Object>>eval(SOURCE, ScriptOutputType.MULTI, keys, args);
             }
-            return CompletableFuture.<List<String>>failedFuture(cause);
+            return CompletableFuture.<List<Object>>failedFuture(cause);
         }).thenCompose(stage -> stage);
+    }
+
+    /** The reply is an entry ID and a 0/1 duplicate flag per event. */
+    private static List<Appended> appended(List<Object> reply) {
+        List<Appended> result = new ArrayList<>(reply.size() / 2);
+        for (int i = 0; i < reply.size(); i += 2) {
+            result.add(new Appended((String) reply.get(i), ((Long) reply.get(i + 1)) == 1L));
+        }
+        return result;
     }
 
     private static String load(String resource) {

@@ -19,6 +19,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.security.MessageDigest;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
@@ -48,6 +49,7 @@ class PublishScriptIntegrationTest {
     private static final Topic THIRD = topicInPartition(PARTITION, "weather-");
     private static final long NO_MAX_AGE = 0;
     private static final long LARGE = 1_000_000;
+    private static final long WINDOW_MS = TimeUnit.HOURS.toMillis(1);
 
     private static RedisClient client;
     private static StatefulRedisConnection<String, String> connection;
@@ -58,6 +60,13 @@ class PublishScriptIntegrationTest {
     private record Publish(Topic topic, String name, String data, String retry, long historyMaxLen, long historyMaxAgeMs) {
         static Publish of(Topic topic, String data) {
             return new Publish(topic, "", data, "", LARGE, NO_MAX_AGE);
+        }
+
+        PublishScript.Append append(String idempotencyKey) {
+            assertThat(PARTITIONER.partitionOf(topic)).isEqualTo(PARTITION);
+            return new PublishScript.Append(KEYS.history(PARTITION, topic),
+                    idempotencyKey == null ? null : KEYS.idempotency(PARTITION, topic, idempotencyKey), topic.name(),
+                    name.isEmpty() ? null : name, data, retry.isEmpty() ? -1 : Long.parseLong(retry), historyMaxLen, historyMaxAgeMs);
         }
     }
 
@@ -266,24 +275,68 @@ class PublishScriptIntegrationTest {
         assertThat(sync.exists(KEYS.history(PARTITION, NEWS))).isZero();
     }
 
-    private List<String> publish(long feedMaxLen, Publish... events) throws Exception {
-        String[] keys = new String[1 + events.length];
-        String[] args = new String[1 + 6 * events.length];
-        keys[0] = KEYS.feed(PARTITION);
-        args[0] = String.valueOf(feedMaxLen);
-        for (int i = 0; i < events.length; i++) {
-            Publish e = events[i];
-            assertThat(PARTITIONER.partitionOf(e.topic())).isEqualTo(PARTITION);
-            keys[1 + i] = KEYS.history(PARTITION, e.topic());
-            int b = 1 + 6 * i;
-            args[b] = e.topic().name();
-            args[b + 1] = e.name();
-            args[b + 2] = e.data();
-            args[b + 3] = e.retry();
-            args[b + 4] = String.valueOf(e.historyMaxLen());
-            args[b + 5] = String.valueOf(e.historyMaxAgeMs());
+    @Test
+    void anEventWhoseIdempotencyKeyWasUsedReturnsTheFirstIdAndAppendsNothing() throws Exception {
+        PublishScript.Appended first = run(LARGE, List.of(Publish.of(NEWS, "once").append("order-42"))).get(0);
+        PublishScript.Appended again = run(LARGE, List.of(Publish.of(NEWS, "once").append("order-42"))).get(0);
+
+        assertThat(first.duplicate()).isFalse();
+        assertThat(again).isEqualTo(new PublishScript.Appended(first.entryId(), true));
+        assertThat(all(KEYS.history(PARTITION, NEWS))).hasSize(1);
+        assertThat(all(KEYS.feed(PARTITION))).hasSize(1);
+        String key = KEYS.idempotency(PARTITION, NEWS, "order-42");
+        assertThat(sync.get(key)).isEqualTo(first.entryId());
+        assertThat(sync.pttl(key)).isBetween(WINDOW_MS - 10_000, WINDOW_MS);
+    }
+
+    @Test
+    void theSameIdempotencyKeyTwiceInOneCallAppendsTheFirstOnly() throws Exception {
+        List<PublishScript.Appended> result = run(LARGE, List.of(
+                Publish.of(NEWS, "a").append("k"), Publish.of(NEWS, "b").append(null), Publish.of(NEWS, "c").append("k")));
+
+        assertThat(result).extracting(PublishScript.Appended::duplicate).containsExactly(false, false, true);
+        assertThat(result.get(2).entryId()).isEqualTo(result.get(0).entryId());
+        assertThat(all(KEYS.history(PARTITION, NEWS))).extracting(m -> m.getBody().get("d")).containsExactly("a", "b");
+    }
+
+    @Test
+    void anIdempotencyKeyIsPerTopic() throws Exception {
+        List<PublishScript.Appended> result = run(LARGE, List.of(Publish.of(NEWS, "a").append("k"), Publish.of(SECOND, "b").append("k")));
+
+        assertThat(result).extracting(PublishScript.Appended::duplicate).containsExactly(false, false);
+        assertThat(result.get(1).entryId()).isNotEqualTo(result.get(0).entryId());
+    }
+
+    @Test
+    void anIdempotencyKeyIsForgottenAfterTheWindow() throws Exception {
+        PublishScript.Append keyed = Publish.of(NEWS, "x").append("short-lived");
+        PublishScript.run(connection.async(), KEYS.feed(PARTITION), LARGE, 50, List.of(keyed)).toCompletableFuture().get(10, TimeUnit.SECONDS);
+        TimeUnit.MILLISECONDS.sleep(120);
+
+        PublishScript.Appended later = run(LARGE, List.of(keyed)).get(0);
+
+        assertThat(later.duplicate()).isFalse();
+        assertThat(all(KEYS.history(PARTITION, NEWS))).hasSize(2);
+    }
+
+    @Test
+    void aHistoryMaxLenOfZeroKeepsEverything() throws Exception {
+        sync.configSet("stream-node-max-entries", "10");
+        for (int run = 0; run < 10; run++) {
+            publish(LARGE, IntStream.range(0, 30).mapToObj(i -> new Publish(NEWS, "", "x", "", 0, NO_MAX_AGE)).toArray(Publish[]::new));
         }
-        return PublishScript.run(connection.async(), keys, args).toCompletableFuture().get(10, TimeUnit.SECONDS);
+
+        assertThat(sync.xlen(KEYS.history(PARTITION, NEWS))).isEqualTo(300);
+    }
+
+    private List<String> publish(long feedMaxLen, Publish... events) throws Exception {
+        return run(feedMaxLen, Arrays.stream(events).map(e -> e.append(null)).toList()).stream()
+                .map(PublishScript.Appended::entryId).toList();
+    }
+
+    private List<PublishScript.Appended> run(long feedMaxLen, List<PublishScript.Append> events) throws Exception {
+        return PublishScript.run(connection.async(), KEYS.feed(PARTITION), feedMaxLen, WINDOW_MS, events)
+                .toCompletableFuture().get(10, TimeUnit.SECONDS);
     }
 
     private List<StreamMessage<String, String>> all(String key) {

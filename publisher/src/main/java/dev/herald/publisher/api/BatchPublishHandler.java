@@ -1,7 +1,9 @@
 package dev.herald.publisher.api;
 
+import dev.herald.publisher.auth.Access;
 import dev.herald.publisher.stream.EventAppender;
 import dev.herald.publisher.stream.NewEvent;
+import dev.herald.publisher.stream.Published;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
 import java.util.ArrayList;
@@ -9,8 +11,10 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * {@code POST /v1/events}: appends a batch, answers {@code 201 {"events": [{"id", "topic"}, ...]}} in
- * request order. The batch is validated whole before anything is appended.
+ * {@code POST /v1/events}: appends a batch, answers {@code {"events": [{"topic", "id", "duplicate"}, ...]}} in
+ * request order: {@code 201} if anything was appended, {@code 200} if every item was a retry of an
+ * idempotency key already used. The batch is validated, and its topics authorised, whole before anything is
+ * appended.
  */
 public final class BatchPublishHandler implements HttpHandler {
     private final BodyReader bodies;
@@ -27,12 +31,16 @@ public final class BatchPublishHandler implements HttpHandler {
     public void handleRequest(HttpServerExchange exchange) {
         bodies.read(exchange, (ex, body) -> {
             List<NewEvent> events = parser.parseBatch(body);
-            return appender.append(events).thenApply(ids -> {
-                List<Map<String, String>> items = new ArrayList<>(ids.size());
-                for (int i = 0; i < ids.size(); i++) {
-                    items.add(Map.of("id", ids.get(i), "topic", events.get(i).topic().name()));
+            Access.requirePublish(ex, events.stream().map(NewEvent::topic).distinct().toList());
+            return appender.append(events).thenApply(published -> {
+                List<PublishedItem> items = new ArrayList<>(published.size());
+                boolean appended = false;
+                for (int i = 0; i < published.size(); i++) {
+                    Published one = published.get(i);
+                    items.add(PublishedItem.of(events.get(i).topic(), one));
+                    appended |= !one.duplicate();
                 }
-                return new BodyReader.Answer(201, Map.of("events", items));
+                return new BodyReader.Answer(appended ? 201 : 200, Map.of("events", items));
             });
         });
     }

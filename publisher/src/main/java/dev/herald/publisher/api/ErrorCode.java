@@ -15,15 +15,28 @@ public enum ErrorCode {
     UNKNOWN_FIELD(400),
     INVALID_EVENT(400),
     INVALID_RETRY(400),
+    /** An {@code Idempotency-Key} header or {@code idempotencyKey} field that is not 1 to 200 visible ASCII characters. */
+    INVALID_IDEMPOTENCY_KEY(400),
+    /** Missing, invalid or expired credentials; answered with {@code WWW-Authenticate} and the precise {@code reason}. */
+    UNAUTHORIZED(401),
+    /** Valid credentials that do not allow this topic. */
+    FORBIDDEN(403),
     NOT_FOUND(404),
     METHOD_NOT_ALLOWED(405),
     BODY_TOO_LARGE(413),
     EVENT_TOO_LARGE(413),
     BATCH_TOO_LARGE(413),
+    /** Request headers over {@code herald.publisher.limits.max-header-size}. */
+    HEADERS_TOO_LARGE(431),
     /** A bug in the publisher, not a problem with the request or with Redis; logged with its stack trace. */
     INTERNAL_ERROR(500),
     /** Redis did not confirm the command (unreachable, timed out or refused it); answered with {@code Retry-After}. */
-    REDIS_UNAVAILABLE(503);
+    REDIS_UNAVAILABLE(503),
+    /**
+     * Fewer replicas than {@code herald.publisher.min-replica-acks} confirmed the append in time; answered with
+     * {@code Retry-After}. The event was appended on the master; retrying with the same idempotency key is safe.
+     */
+    NOT_REPLICATED(503);
 
     private final int status;
     private final String code = name().toLowerCase(Locale.ROOT);

@@ -1,7 +1,11 @@
 package dev.herald.publisher.api;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.herald.common.auth.AuthException;
 import dev.herald.common.http.JsonResponses;
+import dev.herald.publisher.auth.AccessDeniedException;
 import dev.herald.publisher.metrics.PublisherMetrics;
+import dev.herald.publisher.stream.NotReplicatedException;
 import io.lettuce.core.RedisException;
 import io.micrometer.core.instrument.Counter;
 import io.undertow.server.HttpHandler;
@@ -37,14 +41,33 @@ public final class ErrorResponder {
     }
 
     /**
+     * Answers refused credentials: {@code 401 {"error":"unauthorized","reason":"token_expired","message":...}}.
+     * The caller has set {@code WWW-Authenticate}.
+     */
+    public void unauthorized(HttpServerExchange exchange, AuthException refused) {
+        counters.get(ErrorCode.UNAUTHORIZED).increment();
+        ObjectNode body = JsonResponses.MAPPER.createObjectNode()
+                .put("error", ErrorCode.UNAUTHORIZED.code()).put("reason", refused.code()).put("message", refused.getMessage());
+        JsonResponses.send(exchange, ErrorCode.UNAUTHORIZED.status(), body);
+    }
+
+    /**
      * Answers a request whose handling failed, possibly asynchronously: a refusal as it says; a Redis
-     * failure (unreachable, timed out, refused the command) as {@code 503} with {@code Retry-After}, since
-     * the client may retry; anything else is a bug here, answered {@code 500} and logged in full.
+     * failure (unreachable, timed out, refused the command) or a write the replicas did not confirm as
+     * {@code 503} with {@code Retry-After}, since the client may retry; anything else is a bug here, answered
+     * {@code 500} and logged in full.
      */
     public void fail(HttpServerExchange exchange, Throwable error) {
         Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
         if (cause instanceof ApiException refused) {
             answer(exchange, refused.code(), refused.getMessage());
+        } else if (cause instanceof AccessDeniedException denied) {
+            answer(exchange, ErrorCode.FORBIDDEN, denied.getMessage());
+        } else if (cause instanceof NotReplicatedException notReplicated) {
+            LOG.warn("publish not replicated: {}", notReplicated.getMessage());
+            exchange.getResponseHeaders().put(Headers.RETRY_AFTER, "1");
+            answer(exchange, ErrorCode.NOT_REPLICATED, notReplicated.getMessage() + "; the event may or may not survive a failover:"
+                    + " retry with the same Idempotency-Key");
         } else if (cause instanceof RedisException) {
             LOG.warn("redis unavailable for {} {}: {}", exchange.getRequestMethod(), exchange.getRequestPath(), cause.toString());
             exchange.getResponseHeaders().put(Headers.RETRY_AFTER, "1");

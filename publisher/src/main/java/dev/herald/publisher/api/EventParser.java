@@ -17,13 +17,14 @@ import java.util.List;
 
 /**
  * Turns request bodies into validated events. {@code data} may be a JSON string (sent as is) or any other
- * JSON value (sent as its compact JSON text); {@code event} and {@code retry} are optional. Unknown fields
- * are refused so that a misspelt field is not silently dropped.
+ * JSON value (sent as its compact JSON text); {@code event} and {@code retry} are optional, and so is a batch
+ * item's {@code idempotencyKey} (a single event's comes from the {@code Idempotency-Key} header). Unknown
+ * fields are refused so that a misspelt field is not silently dropped.
  */
 public final class EventParser {
     static final int MAX_EVENT_NAME_LENGTH = 256;
     private static final List<String> EVENT_FIELDS = List.of("event", "data", "retry");
-    private static final List<String> BATCH_ITEM_FIELDS = List.of("topic", "event", "data", "retry");
+    private static final List<String> BATCH_ITEM_FIELDS = List.of("topic", "event", "data", "retry", "idempotencyKey");
     /**
      * Strict where Jackson is lenient by default: text after the document and repeated fields are errors,
      * not ignored or last-wins; numbers keep their exact value and digits ({@code 1.10}, {@code 1e400}),
@@ -42,16 +43,17 @@ public final class EventParser {
         this.maxBatch = maxBatch;
     }
 
-    /** Parses a single-event body for {@code topic}. */
-    public NewEvent parseOne(Topic topic, byte[] body) {
+    /** Parses a single-event body for {@code topic}; {@code idempotencyKey} is the header's, or {@code null}. */
+    public NewEvent parseOne(Topic topic, byte[] body, String idempotencyKey) {
+        String key = idempotencyKey == null ? null : IdempotencyKeys.check(idempotencyKey, "Idempotency-Key");
         JsonNode node = readJson(body);
         if (!node.isObject()) {
             throw new ApiException(ErrorCode.INVALID_BODY, "body must be a JSON object with a 'data' field");
         }
-        return toEvent(topic, node, EVENT_FIELDS, "");
+        return toEvent(topic, node, EVENT_FIELDS, "", key);
     }
 
-    /** Parses a batch body: a JSON array of {@code {topic, event, data, retry}}. */
+    /** Parses a batch body: a JSON array of {@code {topic, event, data, retry, idempotencyKey}}. */
     public List<NewEvent> parseBatch(byte[] body) {
         JsonNode node = readJson(body);
         if (!node.isArray()) {
@@ -74,7 +76,7 @@ public final class EventParser {
             if (topicNode == null || !topicNode.isTextual()) {
                 throw new ApiException(ErrorCode.INVALID_TOPIC, where + "'topic' must be a string");
             }
-            events.add(toEvent(topic(topicNode.asText()), item, BATCH_ITEM_FIELDS, where));
+            events.add(toEvent(topic(topicNode.asText()), item, BATCH_ITEM_FIELDS, where, idempotencyKey(item.get("idempotencyKey"), where)));
         }
         return events;
     }
@@ -105,7 +107,17 @@ public final class EventParser {
         }
     }
 
-    private NewEvent toEvent(Topic topic, JsonNode node, List<String> allowed, String where) {
+    private static String idempotencyKey(JsonNode node, String where) {
+        if (node == null || node.isNull()) {
+            return null;
+        }
+        if (!node.isTextual()) {
+            throw new ApiException(ErrorCode.INVALID_IDEMPOTENCY_KEY, where + "'idempotencyKey' must be a string");
+        }
+        return IdempotencyKeys.check(node.asText(), where + "'idempotencyKey'");
+    }
+
+    private NewEvent toEvent(Topic topic, JsonNode node, List<String> allowed, String where, String idempotencyKey) {
         for (Iterator<String> names = node.fieldNames(); names.hasNext(); ) {
             String name = names.next();
             if (!allowed.contains(name)) {
@@ -124,7 +136,7 @@ public final class EventParser {
         if (bytes > maxEventBytes) {
             throw new ApiException(ErrorCode.EVENT_TOO_LARGE, where + "'data' is larger than " + maxEventBytes + " bytes");
         }
-        return new NewEvent(topic, eventName(node.get("event"), where), data, retry(node.get("retry"), where));
+        return new NewEvent(topic, eventName(node.get("event"), where), data, retry(node.get("retry"), where), idempotencyKey);
     }
 
     private static String eventName(JsonNode node, String where) {

@@ -5,6 +5,10 @@ import dev.herald.common.event.Cursor;
 import dev.herald.common.event.StreamId;
 import dev.herald.common.http.JsonResponses;
 import dev.herald.common.topic.Topic;
+import dev.herald.publisher.auth.Access;
+import dev.herald.publisher.auth.AccessDeniedException;
+import dev.herald.publisher.stream.Retention;
+import dev.herald.publisher.stream.RetentionPolicy;
 import io.lettuce.core.Range;
 import io.lettuce.core.StreamMessage;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
@@ -19,16 +23,21 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * {@code GET /v1/topics/{topic}}: the retained history of a topic — its length, first and last event IDs
- * (null when empty) and its partition. A topic nobody published to has length 0.
+ * (null when empty), its partition and the retention that applies to it ({@code maxLen} and {@code maxAge}
+ * as an ISO-8601 duration, each null when unlimited). A topic nobody published to has length 0. Needs a
+ * grant to publish or subscribe to the topic.
  */
 public final class TopicInfoHandler implements HttpHandler {
     private final RedisClusterAsyncCommands<String, String> redis;
     private final RedisSettings settings;
+    private final RetentionPolicy retention;
     private final ErrorResponder errors;
 
-    public TopicInfoHandler(RedisClusterAsyncCommands<String, String> redis, RedisSettings settings, ErrorResponder errors) {
+    public TopicInfoHandler(RedisClusterAsyncCommands<String, String> redis, RedisSettings settings, RetentionPolicy retention,
+                            ErrorResponder errors) {
         this.redis = redis;
         this.settings = settings;
+        this.retention = retention;
         this.errors = errors;
     }
 
@@ -37,8 +46,9 @@ public final class TopicInfoHandler implements HttpHandler {
         Topic topic;
         try {
             topic = PathTopic.of(exchange);
-        } catch (ApiException e) {
-            errors.answer(exchange, e.code(), e.getMessage());
+            Access.requireAny(exchange, topic);
+        } catch (ApiException | AccessDeniedException e) {
+            errors.fail(exchange, e);
             return;
         }
         int partition = settings.partitions().partitionOf(topic);
@@ -57,8 +67,17 @@ public final class TopicInfoHandler implements HttpHandler {
             body.put("length", length.join());
             body.put("firstId", eventId(partition, first.join()));
             body.put("lastId", eventId(partition, last.join()));
+            body.put("retention", retention(topic));
             JsonResponses.send(exchange, 200, body);
         }));
+    }
+
+    private Map<String, Object> retention(Topic topic) {
+        Retention kept = retention.of(topic);
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("maxLen", kept.maxLen() == 0 ? null : kept.maxLen());
+        body.put("maxAge", kept.maxAge().isZero() ? null : kept.maxAge().toString());
+        return body;
     }
 
     private static String eventId(int partition, List<StreamMessage<String, String>> messages) {

@@ -2,15 +2,38 @@ package dev.herald.publisher.metrics;
 
 import java.util.Locale;
 
-/** What a request was for, as the {@code route} tag of {@code herald.publisher.requests}: a fixed, small set. */
+/**
+ * The publisher's routes, each with its method and path template, and the {@code route} tag of
+ * {@code herald.publisher.requests}: a fixed, small set. The publisher registers exactly these routes, so a
+ * test can hold the OpenAPI description against this list.
+ */
 public enum Route {
-    PUBLISH, BATCH, TOPIC, HEALTH,
-    /** Requests that matched no route or used a method the route does not allow (404, 405). */
-    OTHER;
+    PUBLISH("POST", "/v1/topics/{topic}/events"),
+    BATCH("POST", "/v1/events"),
+    TOPIC("GET", "/v1/topics/{topic}"),
+    OPENAPI("GET", "/v1/openapi.yaml"),
+    HEALTH("GET", "/health"),
+    /** Requests that matched no route or used a method the route does not allow (404, 405); no method or path. */
+    OTHER(null, null);
 
     private final String tag = name().toLowerCase(Locale.ROOT);
+    private final String method;
+    private final String template;
+
+    Route(String method, String template) {
+        this.method = method;
+        this.template = template;
+    }
 
     public String tag() {
         return tag;
+    }
+
+    public String method() {
+        return method;
+    }
+
+    public String template() {
+        return template;
     }
 }

@@ -5,18 +5,25 @@ import dev.herald.common.config.ConfigLoader;
 import java.time.Duration;
 
 /**
- * How much of a topic's history is kept: at most about {@code maxLen} entries, and none older than
- * {@code maxAge} (zero: no age limit). Applied by the publish script on every append, in whole
- * milliseconds like stream IDs, so a non-zero age under 1 ms is refused: it would silently mean none.
+ * How much of a topic's history is kept: at most about {@code maxLen} entries (0: no length limit), and none
+ * older than {@code maxAge} (zero: no age limit). At least one limit is set, so no history grows without
+ * bound. Applied by the publish script on every append, in whole milliseconds like stream IDs, so a
+ * non-zero age under 1 ms is refused: it would silently mean none.
  */
 public record Retention(long maxLen, Duration maxAge) {
 
-    public static Retention from(Config c) {
-        long maxLen = c.getLong("herald.retention.max-len");
-        ConfigLoader.check(c, "herald.retention.max-len", maxLen >= 1, "must be at least 1");
-        Duration maxAge = c.getDuration("herald.retention.max-age");
-        ConfigLoader.check(c, "herald.retention.max-age", maxAge.isZero() || maxAge.toMillis() >= 1,
-                "must be 0 (no age limit) or at least 1ms");
+    /**
+     * Reads {@code max-len} and {@code max-age} under {@code path} ({@code ""} for the top of {@code c}); either
+     * may be absent when {@code inherited} is given, which then supplies its value.
+     */
+    static Retention from(Config c, String path, Retention inherited) {
+        String lenKey = path.isEmpty() ? "max-len" : path + ".max-len";
+        String ageKey = path.isEmpty() ? "max-age" : path + ".max-age";
+        long maxLen = c.hasPath(lenKey) || inherited == null ? c.getLong(lenKey) : inherited.maxLen();
+        ConfigLoader.check(c, lenKey, maxLen >= 0, "must be 0 (no length limit) or more");
+        Duration maxAge = c.hasPath(ageKey) || inherited == null ? c.getDuration(ageKey) : inherited.maxAge();
+        ConfigLoader.check(c, ageKey, maxAge.isZero() || maxAge.toMillis() >= 1, "must be 0 (no age limit) or at least 1ms");
+        ConfigLoader.check(c, path.isEmpty() ? "max-len" : path, maxLen > 0 || !maxAge.isZero(), "needs max-len or max-age: without either a history grows without bound");
         return new Retention(maxLen, maxAge);
     }
 }

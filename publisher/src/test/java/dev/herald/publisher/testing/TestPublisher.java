@@ -77,8 +77,19 @@ public final class TestPublisher implements AutoCloseable {
         return send(HttpRequest.newBuilder(uri(path)).header("Content-Type", "application/json").POST(body).build());
     }
 
+    /** Posts {@code json} with extra {@code headers}, given as name, value, name, value... */
+    public HttpResponse<String> post(String path, String json, String... headers) {
+        return send(HttpRequest.newBuilder(uri(path)).header("Content-Type", "application/json").headers(headers)
+                .POST(BodyPublishers.ofString(json)).build());
+    }
+
     public HttpResponse<String> get(String path) {
         return send(HttpRequest.newBuilder(uri(path)).GET().build());
+    }
+
+    /** Gets {@code path} with {@code headers}, given as name, value, name, value... */
+    public HttpResponse<String> get(String path, String... headers) {
+        return send(HttpRequest.newBuilder(uri(path)).headers(headers).GET().build());
     }
 
     public HttpResponse<String> getAdmin(String path) {
@@ -103,6 +114,11 @@ public final class TestPublisher implements AutoCloseable {
             throw new AssertionError("publish to " + topic + " answered " + response.statusCode() + " " + response.body());
         }
         return json(response).get("id").asText();
+    }
+
+    /** {@code text} as a JSON string literal, quotes and escapes included. */
+    public static String jsonString(String text) {
+        return JSON.getNodeFactory().textNode(text).toString();
     }
 
     public static JsonNode json(HttpResponse<String> response) {
