@@ -225,6 +225,7 @@ final class PartitionReplay {
     /** Sends the held live frames that are newer than what was replayed, and hands over to live delivery. */
     private void goLive() {
         done = true;
+        connection.replayEnded();
         connection.metrics().replayEnded();
         connection.metrics().caughtUpAfter(System.nanoTime() - startedNanos);
         if (replayed >= maxEvents) {

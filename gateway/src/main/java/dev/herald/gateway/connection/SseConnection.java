@@ -12,6 +12,7 @@ import io.undertow.server.HttpServerExchange;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.Executor;
@@ -29,6 +30,8 @@ import org.xnio.channels.StreamSinkChannel;
  */
 public final class SseConnection implements Subscriber {
     private static final Logger LOG = LoggerFactory.getLogger(SseConnection.class);
+    /** One delivery in this many is timed: a histogram needs samples, not every event (and timing is not free). */
+    private static final int LATENCY_SAMPLE = 8;
     private static final ByteBuffer HEARTBEAT = SseEncoder.toSharedBuffer(SseEncoder.comment("heartbeat"));
 
     private final HttpServerExchange exchange;
@@ -38,7 +41,8 @@ public final class SseConnection implements Subscriber {
     private final HistoryPages history;
     private final ConnectionLimits limits;
     private final GatewayMetrics metrics;
-    private final Map<Integer, PartitionState> partitions;
+    /** The partitions this stream reads, in partition order (usually one or a few: scanned, not hashed). */
+    private final PartitionState[] partitions;
     private final Admission admission;
     private final boolean multiPartition;
     private final FrameQueue queue = new FrameQueue();
@@ -46,6 +50,9 @@ public final class SseConnection implements Subscriber {
     /** The queued bytes last added to the gateway-wide total, so every change is counted exactly once. */
     private long reportedPending;
     private long writeNowMicros;
+    private int replaysActive;
+    /** Counts delivered events, so that latency is recorded for one in {@link #LATENCY_SAMPLE} of them. */
+    private int delivered;
     private int deliveredInWrite;
     private boolean dirty;
     private boolean writesResumed;
@@ -66,9 +73,9 @@ public final class SseConnection implements Subscriber {
         this.history = history;
         this.limits = limits;
         this.metrics = metrics;
-        this.partitions = partitions;
+        this.partitions = partitions.values().toArray(PartitionState[]::new);
         this.admission = admission;
-        this.multiPartition = partitions.size() > 1;
+        this.multiPartition = this.partitions.length > 1;
     }
 
     /**
@@ -81,21 +88,36 @@ public final class SseConnection implements Subscriber {
         exchange.getConnection().addCloseListener(c -> close(CloseReason.CLIENT_CLOSED));
         channel.getWriteSetter().set(ch -> writeQueued());
         enqueue(ByteBuffer.wrap(opening.getBytes(StandardCharsets.UTF_8)), 0);
-        for (PartitionState p : partitions.values()) {
+        for (PartitionState p : partitions) {
             StreamId live = dispatcher.register(this, p.partition(), p.topics());
             StreamId resume = resumeFrom == null ? null : resumeFrom.position(p.partition());
             if (resume != null && live.isAfter(resume)) {
                 p.startReplay(resume, new PartitionReplay(this, p, history, dispatcher, limits.maxReplayEvents(), resume, live));
+                replaysActive++;
             } else {
                 p.goLive(resume != null ? resume : live);
             }
         }
         writeQueued();
-        for (PartitionState p : partitions.values()) {
+        for (PartitionState p : partitions) {
             if (!closed && p.replay() != null) {
                 p.replay().start();
             }
         }
+    }
+
+    private PartitionState state(int partition) {
+        for (PartitionState p : partitions) {
+            if (p.partition() == partition) {
+                return p;
+            }
+        }
+        throw new IllegalStateException("partition " + partition + " is not read by this stream");
+    }
+
+    /** A partition's replay handed over to live delivery. */
+    void replayEnded() {
+        replaysActive--;
     }
 
     @Override
@@ -108,7 +130,7 @@ public final class SseConnection implements Subscriber {
         if (closed || closing != null) {
             return false;
         }
-        PartitionState p = partitions.get(frame.partition());
+        PartitionState p = state(frame.partition());
         if (p.replay() != null) {
             p.hold(frame, limits.maxPendingBytes());
             return false;
@@ -131,7 +153,7 @@ public final class SseConnection implements Subscriber {
         }
         p.advanceTo(frame.id());
         if (multiPartition) {
-            StringBuilder prefix = new StringBuilder(24 * partitions.size()).append("id: ");
+            StringBuilder prefix = new StringBuilder(24 * partitions.length).append("id: ");
             positions().encodeExcept(frame.partition(), prefix);
             if (!fits(prefix.length() + frame.size())) {
                 return false;
@@ -232,7 +254,10 @@ public final class SseConnection implements Subscriber {
 
     /** Lets replaying partitions queue more; true if anything was queued. */
     private boolean refillFromReplays() {
-        for (PartitionState p : partitions.values()) {
+        if (replaysActive == 0) {
+            return false;
+        }
+        for (PartitionState p : partitions) {
             if (p.replay() != null && !closed) {
                 p.replay().pump();
             }
@@ -249,7 +274,9 @@ public final class SseConnection implements Subscriber {
     private void delivered(long publishedMicros) {
         if (publishedMicros > 0) {
             deliveredInWrite++;
-            metrics.latencyMicros(writeNowMicros - publishedMicros);
+            if (++delivered % LATENCY_SAMPLE == 0) {
+                metrics.latencyMicros(writeNowMicros - publishedMicros);
+            }
         }
     }
 
@@ -299,16 +326,18 @@ public final class SseConnection implements Subscriber {
     /** What an operator sees of this connection in the diagnostics. Call on its IO thread. */
     ConnectionInfo info(long nowNanos) {
         return new ConnectionInfo(String.valueOf(exchange.getSourceAddress()),
-                partitions.values().stream().flatMap(p -> p.topics().stream()).map(Object::toString).toList(),
+                Arrays.stream(partitions).flatMap(p -> p.topics().stream()).map(Object::toString).toList(),
                 (nowNanos - openedNanos) / 1_000_000, queue.writtenBytes(), queue.pendingBytes(),
                 unwritableSinceNanos == 0 ? 0 : (nowNanos - unwritableSinceNanos) / 1_000_000,
-                partitions.values().stream().anyMatch(p -> p.replay() != null));
+                Arrays.stream(partitions).anyMatch(p -> p.replay() != null));
     }
 
     /** The cursor this connection's next event ID reports. */
     Cursor positions() {
         Map<Integer, StreamId> map = new HashMap<>();
-        partitions.values().forEach(p -> map.put(p.partition(), p.position()));
+        for (PartitionState p : partitions) {
+            map.put(p.partition(), p.position());
+        }
         return Cursor.of(map);
     }
 
@@ -322,7 +351,7 @@ public final class SseConnection implements Subscriber {
             return;
         }
         closing = reason;
-        for (PartitionState p : partitions.values()) {
+        for (PartitionState p : partitions) {
             p.release();
         }
         queue.add(lastFrame, 0);
@@ -342,7 +371,7 @@ public final class SseConnection implements Subscriber {
         closed = true;
         queue.clear();
         reportPending();
-        for (PartitionState p : partitions.values()) {
+        for (PartitionState p : partitions) {
             dispatcher.unregister(this, p.partition(), p.topics());
             p.release();
         }

@@ -10,8 +10,8 @@ import java.util.List;
  * gathering write.
  */
 final class LiveBatch implements Runnable {
-    private final List<Subscriber> subscribers = new ArrayList<>();
-    private final List<SharedFrame> frames = new ArrayList<>();
+    private final List<Subscriber> subscribers = new ArrayList<>(256);
+    private final List<SharedFrame> frames = new ArrayList<>(256);
 
     void add(Subscriber subscriber, SharedFrame frame) {
         subscribers.add(subscriber);
