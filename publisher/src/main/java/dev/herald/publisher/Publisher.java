@@ -3,6 +3,7 @@ package dev.herald.publisher;
 import dev.herald.common.http.AdminListener;
 import dev.herald.common.http.CorsHandler;
 import dev.herald.common.http.HealthHandler;
+import dev.herald.common.http.Listeners;
 import dev.herald.common.http.Metrics;
 import dev.herald.common.http.Routes;
 import dev.herald.common.redis.RedisConnector;
@@ -29,7 +30,6 @@ import io.undertow.UndertowOptions;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.RoutingHandler;
 import io.undertow.server.handlers.GracefulShutdownHandler;
-import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.EnumMap;
 import java.util.Map;
@@ -82,8 +82,7 @@ public final class Publisher implements AutoCloseable {
                 .setInvalidMethodHandler(new TimedRoute(Route.OTHER, errors.counting(ErrorCode.METHOD_NOT_ALLOWED, Routes.METHOD_NOT_ALLOWED), metrics));
         handlers.forEach((route, handler) -> routes.add(route.method(), route.template(), new TimedRoute(route, handler, metrics)));
         this.shutdown = new GracefulShutdownHandler(new HeaderSizeLimit(settings.maxHeaderBytes(), errors, CorsHandler.wrap(settings.cors(), routes)));
-        this.server = Undertow.builder()
-                .addHttpListener(settings.http().port(), settings.http().host())
+        this.server = Listeners.add(Undertow.builder(), settings.http(), settings.tls())
                 .setIoThreads(settings.http().ioThreads())
                 .setServerOption(UndertowOptions.RECORD_REQUEST_START_TIME, true) // TimedRoute measures from it
                 .setServerOption(UndertowOptions.MAX_HEADER_SIZE, Math.max(MIN_HARD_HEADER_LIMIT, 2 * settings.maxHeaderBytes()))
@@ -113,7 +112,12 @@ public final class Publisher implements AutoCloseable {
     }
 
     public int port() {
-        return ((InetSocketAddress) server.getListenerInfo().get(0).getAddress()).getPort();
+        return Listeners.plainPort(server);
+    }
+
+    /** The TLS listener's port, or -1 without TLS. */
+    public int tlsPort() {
+        return Listeners.tlsPort(server);
     }
 
     /** The admin listener's port, or -1 when it is disabled. */

@@ -22,7 +22,8 @@ public final class PublisherMain {
             return;
         }
         Publisher publisher = Publisher.start(settings);
-        LOG.info("publisher listening on {}:{} (admin port {}), redis {}", settings.http().host(), publisher.port(),
+        LOG.info("publisher listening on {}:{}{} (admin port {}), redis {}", settings.http().host(), publisher.port(),
+                settings.tls().enabled() ? " and TLS " + publisher.tlsPort() + (settings.tls().http2() ? " with HTTP/2" : "") : "",
                 publisher.adminPort(), settings.redis().uri().toString());
         Runtime.getRuntime().addShutdownHook(new Thread(publisher::close, "publisher-shutdown"));
     }

@@ -5,6 +5,7 @@ import com.typesafe.config.ConfigException;
 import dev.herald.common.config.ConfigLoader;
 import dev.herald.common.config.HttpSettings;
 import dev.herald.common.config.RedisSettings;
+import dev.herald.common.config.TlsSettings;
 import dev.herald.common.http.CorsPolicy;
 import dev.herald.publisher.auth.AuthSettings;
 import dev.herald.publisher.stream.RetentionPolicy;
@@ -25,7 +26,7 @@ import java.util.List;
  * @param replicaAckTimeout how long to wait for them
  * @param shutdownGrace     how long a stopping publisher lets requests in flight finish
  */
-public record PublisherSettings(RedisSettings redis, HttpSettings http, RetentionPolicy retention, long feedMaxLen,
+public record PublisherSettings(RedisSettings redis, HttpSettings http, TlsSettings tls, RetentionPolicy retention, long feedMaxLen,
                                 int maxBodyBytes, long maxEventBytes, int maxBatch, int maxHeaderBytes, Duration idempotencyWindow,
                                 int minReplicaAcks, Duration replicaAckTimeout, Duration shutdownGrace, AuthSettings auth, CorsPolicy cors) {
     /** What browsers may send and read, for CORS. */
@@ -64,7 +65,7 @@ public record PublisherSettings(RedisSettings redis, HttpSettings http, Retentio
             Duration grace = cfg.getDuration("herald.publisher.shutdown-grace");
             ConfigLoader.check(cfg, "herald.publisher.shutdown-grace", !grace.isNegative() && grace.compareTo(Duration.ofMinutes(1)) <= 0,
                     "must be between 0 and 1m");
-            return new PublisherSettings(redis, HttpSettings.from(cfg), RetentionPolicy.from(cfg), feed, (int) body, data, batch,
+            return new PublisherSettings(redis, HttpSettings.from(cfg), TlsSettings.from(cfg), RetentionPolicy.from(cfg), feed, (int) body, data, batch,
                     (int) header, window, acks, ackTimeout, grace, AuthSettings.from(cfg),
                     CorsPolicy.from(cfg, CORS_METHODS, CORS_HEADERS, CORS_EXPOSED));
         });
