@@ -7,10 +7,14 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /** Publishes numbered events round-robin over topics at a steady pace, recording what was acknowledged. */
 final class EventPump implements AutoCloseable {
+    /** The origin of the publish times in event data: microseconds since this instant, on this JVM's clock. */
+    static final long EPOCH_NANOS = System.nanoTime();
+
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     private final int publisherPort;
     private final List<String> topics;
@@ -33,7 +37,8 @@ final class EventPump implements AutoCloseable {
     private void run() {
         for (int seq = 0; running; seq++) {
             String topic = topics.get(seq % topics.size());
-            String data = topic + "#" + seq;
+            // The publish time rides along, so receivers can measure end-to-end latency.
+            String data = topic + "#" + seq + "@" + TimeUnit.NANOSECONDS.toMicros(System.nanoTime() - EPOCH_NANOS);
             check.attempted(topic, data);
             try {
                 HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + publisherPort + "/v1/topics/" + topic + "/events"))

@@ -52,8 +52,14 @@ public final class SseSwarm implements AutoCloseable {
         }
     }
 
+    /** Told of every event as it arrives, on the swarm's thread. */
+    public interface Arrivals {
+        void arrived(String data, long receivedNanos);
+    }
+
     private final Selector selector;
     private final int[] ports;
+    private volatile Arrivals arrivals = (data, at) -> { };
     private final List<Client> clients = new ArrayList<>();
     private final PriorityQueue<Client> reconnects = new PriorityQueue<>((a, b) -> Long.compare(a.reconnectAt, b.reconnectAt));
     private final ByteBuffer buffer = ByteBuffer.allocateDirect(64 * 1024);
@@ -73,6 +79,11 @@ public final class SseSwarm implements AutoCloseable {
         thread = new Thread(this::loop, "sse-swarm");
         thread.setDaemon(true);
         thread.start();
+    }
+
+    /** Observes arrivals from now on (e.g. to measure latency). */
+    public void onArrival(Arrivals arrivals) {
+        this.arrivals = arrivals;
     }
 
     public List<Client> clients() {
@@ -163,10 +174,12 @@ public final class SseSwarm implements AutoCloseable {
         }
         if (c.inBody && from < n) {
             List<SseParser.Event> events = c.parser.feed(bytes, from, n - from);
+            long now = System.nanoTime();
             synchronized (c) {
                 for (SseParser.Event e : events) {
                     if (e.type().equals("message")) {
                         c.data.add(e.data());
+                        arrivals.arrived(e.data(), now);
                     }
                     c.lastEventId = e.lastEventId();
                 }
