@@ -35,12 +35,13 @@ public final class StreamHandler implements HttpHandler {
     private final StreamOpener opener;
     private final int partitionCount;
     private final int maxTopics;
-    private final String opening;
+    /** The comment that opens every stream; a jittered retry hint follows it. */
+    private static final String OPENING = SseEncoder.comment("herald");
     private final BooleanSupplier draining;
     private final Refusals refusals;
     private final ReconnectLimiter limiter;
     private final ClientAddress addresses;
-    private final RetryHints expiryHints;
+    private final RetryHints retryHints;
 
     public StreamHandler(StreamOpener opener, GatewaySettings settings, BooleanSupplier draining, Refusals refusals, ClientAddress addresses) {
         this.opener = opener;
@@ -51,9 +52,16 @@ public final class StreamHandler implements HttpHandler {
         this.limiter = new ReconnectLimiter(settings.reconnectPerSecond(), settings.reconnectBurst());
         this.addresses = addresses;
         long retryMillis = settings.retry().toMillis();
-        this.expiryHints = new RetryHints(retryMillis);
-        // A comment and a retry hint: written at once so the headers leave and EventSource.onopen fires.
-        this.opening = SseEncoder.comment("herald") + SseEncoder.retry(retryMillis);
+        this.retryHints = new RetryHints(retryMillis);
+    }
+
+    /**
+     * A comment and a retry hint, written at once so the headers leave and EventSource.onopen fires. The
+     * hint is jittered per stream: when a gateway dies, its clients reconnect spread over a couple of
+     * seconds instead of all at the same instant.
+     */
+    private String opening() {
+        return OPENING + SseEncoder.retry(retryHints.jitteredMillis());
     }
 
     @Override
@@ -94,10 +102,10 @@ public final class StreamHandler implements HttpHandler {
         SseResponse.start(exchange);
         SubscriberGrant grant = exchange.getAttachment(AuthHandler.GRANT);
         StreamLease lease = exchange.removeAttachment(StreamLease.KEY);
-        Admission admission = new Admission(grant == null ? null : new TokenExpiry(grant.expiresAt(), expiryHints),
+        Admission admission = new Admission(grant == null ? null : new TokenExpiry(grant.expiresAt(), retryHints),
                 lease == null ? StreamLease.NONE : lease);
         // Dispatching keeps the exchange open after this handler returns; the stream runs on this IO thread.
-        exchange.dispatch(SameThreadExecutor.INSTANCE, () -> opener.open(exchange, topics, resumeFrom, opening, admission));
+        exchange.dispatch(SameThreadExecutor.INSTANCE, () -> opener.open(exchange, topics, resumeFrom, opening(), admission));
     }
 
     private Cursor resumePoint(HttpServerExchange exchange) {

@@ -19,7 +19,8 @@ import java.util.PriorityQueue;
  * would reach a surviving gateway), and keeps all the data it received.
  */
 public final class SseSwarm implements AutoCloseable {
-    private static final long RECONNECT_DELAY_MILLIS = 200;
+    /** The delay before reconnecting when the server sent no {@code retry:} hint. */
+    private static final long DEFAULT_RECONNECT_MILLIS = 200;
 
     /** One client. */
     public final class Client {
@@ -198,7 +199,9 @@ public final class SseSwarm implements AutoCloseable {
             c.inBody = false;
         }
         c.portIndex++;
-        c.reconnectAt = System.currentTimeMillis() + RECONNECT_DELAY_MILLIS + (long) (Math.random() * RECONNECT_DELAY_MILLIS);
+        // Like EventSource: wait the server's last retry hint (the server jitters it), else a default.
+        Long hint = c.parser.reconnectionTime();
+        c.reconnectAt = System.currentTimeMillis() + (hint != null ? hint : DEFAULT_RECONNECT_MILLIS);
         reconnects.add(c);
     }
 
