@@ -32,6 +32,8 @@ public final class SseConnection implements Subscriber {
     private static final Logger LOG = LoggerFactory.getLogger(SseConnection.class);
     /** One delivery in this many is timed: a histogram needs samples, not every event (and timing is not free). */
     private static final int LATENCY_SAMPLE = 8;
+    /** Replay refills one IO-thread task may write before it yields to other tasks. */
+    private static final int MAX_REFILLS_PER_TASK = 4;
     private static final ByteBuffer HEARTBEAT = SseEncoder.toSharedBuffer(SseEncoder.comment("heartbeat"));
 
     private final HttpServerExchange exchange;
@@ -216,8 +218,15 @@ public final class SseConnection implements Subscriber {
      * resumes). Once drained, replays may queue their next events, which are written in the same call.
      */
     void writeQueued() {
+        int refills = 0;
         while (!closed && writeOnce() && refillFromReplays()) {
-            // a replay queued more while the socket is still writable
+            // A replay queued more while the socket is still writable. After a few rounds, yield: the rest
+            // runs as a new task behind whatever else the IO thread has to do (live batches for streams
+            // that are caught up), so a resume storm cannot hold an IO thread for a whole history.
+            if (++refills == MAX_REFILLS_PER_TASK) {
+                loop.thread().execute(this::flush);
+                return;
+            }
         }
     }
 
