@@ -33,7 +33,7 @@ public final class SseConnection implements Subscriber {
     /** One delivery in this many is timed: a histogram needs samples, not every event (and timing is not free). */
     private static final int LATENCY_SAMPLE = 8;
     /** Replay refills one IO-thread task may write before it yields to other tasks. */
-    private static final int MAX_REFILLS_PER_TASK = 4;
+    private static final int MAX_REFILLS_PER_TASK = 16;
     private static final ByteBuffer HEARTBEAT = SseEncoder.toSharedBuffer(SseEncoder.comment("heartbeat"));
 
     private final HttpServerExchange exchange;
