@@ -1,6 +1,7 @@
 package dev.herald.gateway;
 
 import dev.herald.common.http.AdminListener;
+import dev.herald.common.http.CorsHandler;
 import dev.herald.common.http.HealthHandler;
 import dev.herald.common.http.Listeners;
 import dev.herald.common.http.Metrics;
@@ -8,7 +9,6 @@ import dev.herald.common.http.Routes;
 import dev.herald.common.redis.RedisConnector;
 import dev.herald.common.redis.RedisLink;
 import dev.herald.gateway.auth.AuthSettings;
-import dev.herald.gateway.auth.JwtAuthenticator;
 import dev.herald.gateway.connection.CloseReason;
 import dev.herald.gateway.connection.ConnectionLimits;
 import dev.herald.gateway.connection.IoLoops;
@@ -18,7 +18,6 @@ import dev.herald.gateway.dispatch.Dispatcher;
 import dev.herald.gateway.http.AuthHandler;
 import dev.herald.gateway.http.ClientAddress;
 import dev.herald.gateway.http.ConnectionsHandler;
-import dev.herald.gateway.http.CorsHandler;
 import dev.herald.gateway.http.DemoPageHandler;
 import dev.herald.gateway.http.Refusals;
 import dev.herald.gateway.http.RequestHeaderLimitHandler;
@@ -80,9 +79,7 @@ public final class Gateway implements AutoCloseable {
                 .setFallbackHandler(Routes.NOT_FOUND)
                 .setInvalidMethodHandler(Routes.METHOD_NOT_ALLOWED);
         HttpHandler root = new RequestHeaderLimitHandler(settings.maxHeaderSize(), routes);
-        if (!settings.corsOrigins().isEmpty()) {
-            root = new CorsHandler(settings.corsOrigins(), root); // outermost: every answer, errors too, is readable cross-origin
-        }
+        root = CorsHandler.wrap(settings.cors(), root); // outermost (when origins are listed): every answer, errors too, is readable cross-origin
         Undertow.Builder builder = Listeners.add(Undertow.builder(), settings.http(), settings.tls())
                 .setIoThreads(settings.http().ioThreads())
                 .setWorkerThreads(2) // nothing blocking runs on workers
@@ -112,7 +109,7 @@ public final class Gateway implements AutoCloseable {
         }
         AuthSettings auth = settings.auth();
         if (auth.enabled()) {
-            handler = new AuthHandler(new JwtAuthenticator(auth.jwt()), auth.publicTopics(), auth.cookieName(), metrics, handler);
+            handler = new AuthHandler(auth, metrics, handler);
         }
         return handler;
     }

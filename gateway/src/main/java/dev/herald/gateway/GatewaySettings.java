@@ -1,24 +1,24 @@
 package dev.herald.gateway;
 
-import com.nimbusds.jose.jwk.JWKSet;
 import com.typesafe.config.Config;
+import com.typesafe.config.ConfigException;
+import com.typesafe.config.ConfigValueFactory;
 import com.typesafe.config.ConfigValueType;
+import dev.herald.common.auth.TokenVerifier;
+import dev.herald.common.auth.TopicPatterns;
 import dev.herald.common.config.ConfigLoader;
 import dev.herald.common.config.HttpSettings;
 import dev.herald.common.config.RedisSettings;
 import dev.herald.common.config.TlsSettings;
+import dev.herald.common.http.CorsPolicy;
 import dev.herald.gateway.auth.AuthSettings;
-import dev.herald.gateway.auth.JwtSettings;
-import dev.herald.gateway.auth.TopicGlobs;
-import dev.herald.gateway.http.CorsHandler;
-import java.io.File;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.text.ParseException;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * Everything the gateway reads from configuration, validated once at start.
@@ -43,14 +43,17 @@ import java.util.List;
  * @param maxStreamsPerAddress streams one client address may have open, 0 for no limit
  * @param maxHeaderSize     largest request head (request line and headers) answered other than 431
  * @param auth              subscriber authentication
- * @param corsOrigins       origins allowed cross-origin requests (normalised), none for no CORS
+ * @param cors              origins allowed cross-origin requests (normalised, with credentials), none for no CORS
  */
 public record GatewaySettings(RedisSettings redis, HttpSettings http, TlsSettings tls, long maxPendingBytes, Duration maxUnwritable,
                               Duration heartbeatInterval, int sendBufferBytes, Duration retry, Duration drainPeriod, int maxTopics,
                               double reconnectPerSecond, double reconnectBurst, boolean trustForwardedFor,
                               int replayPageSize, int replayReadsInFlight, long replayCacheBytes, long replayMaxEvents,
                               Duration tailerBlock, int tailerCount, int maxStreams, int maxStreamsPerAddress, int maxHeaderSize,
-                              AuthSettings auth, List<String> corsOrigins) {
+                              AuthSettings auth, CorsPolicy cors) {
+    /** What a CORS preflight allows: stream requests, with what fetch-based SSE clients send beyond the safelisted headers. */
+    static final List<String> CORS_METHODS = List.of("GET", "OPTIONS");
+    static final List<String> CORS_HEADERS = List.of("Authorization", "Last-Event-ID", "Cache-Control");
 
     public static GatewaySettings from(Config c) {
         return ConfigLoader.read(c, cfg -> {
@@ -92,7 +95,7 @@ public record GatewaySettings(RedisSettings redis, HttpSettings http, TlsSetting
             ConfigLoader.check(cfg, p + "limits.max-header-size", header >= 4096 && header <= 1024 * 1024, "must be between 4KiB and 1MiB");
             return new GatewaySettings(redis, HttpSettings.from(cfg), TlsSettings.from(cfg), pending, unwritable, heartbeat, (int) sendBuffer,
                     retry, drain, topics, perSecond, burst, forwarded, page, inFlight, cache, maxEvents, block, count,
-                    maxStreams, perAddress, (int) header, auth(cfg), corsOrigins(cfg));
+                    maxStreams, perAddress, (int) header, auth(cfg), cors(cfg));
         });
     }
 
@@ -101,56 +104,74 @@ public record GatewaySettings(RedisSettings redis, HttpSettings http, TlsSetting
         boolean enabled = c.getBoolean(p + "enabled");
         String cookie = c.getString(p + "cookie-name");
         ConfigLoader.check(c, p + "cookie-name", cookie.matches("[A-Za-z0-9_.-]+"), "must be a cookie name (A-Z a-z 0-9 _ . -)");
-        List<String> publicTopics = stringList(c, p + "public-topics");
-        for (String pattern : publicTopics) {
-            String problem = TopicGlobs.problemWith(pattern);
-            ConfigLoader.check(c, p + "public-topics", problem == null, problem);
+        TopicPatterns publicTopics;
+        try {
+            publicTopics = TopicPatterns.of(stringList(c, p + "public-topics"));
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException.BadValue(c.origin(), p + "public-topics", e.getMessage());
         }
-        return new AuthSettings(enabled, cookie, TopicGlobs.of(publicTopics), enabled ? jwt(c) : null);
-    }
-
-    private static JwtSettings jwt(Config c) {
-        String p = "herald.auth.jwt.";
-        String secret = c.getString(p + "hs256-secret");
-        byte[] secretBytes = secret.getBytes(StandardCharsets.UTF_8);
-        ConfigLoader.check(c, p + "hs256-secret", secret.isEmpty() || secretBytes.length >= JwtSettings.MIN_SECRET_BYTES,
-                "must be at least " + JwtSettings.MIN_SECRET_BYTES + " bytes (HS256 needs a 256-bit key)");
-        String file = c.getString(p + "jwks-file");
-        JWKSet jwks = null;
-        if (!file.isEmpty()) {
-            try {
-                jwks = JWKSet.load(new File(file)).toPublicJWKSet();
-            } catch (IOException | ParseException e) {
-                ConfigLoader.check(c, p + "jwks-file", false, "cannot be read as a JWK set: " + e.getMessage());
-            }
-            ConfigLoader.check(c, p + "jwks-file", !jwks.getKeys().isEmpty(), "holds no public keys");
+        if (!enabled) {
+            return new AuthSettings(false, cookie, publicTopics, null, TokenVerifier.DEFAULT_CLOCK_SKEW);
         }
-        ConfigLoader.check(c, p + "hs256-secret", !secret.isEmpty() || jwks != null,
+        TokenVerifier tokens = TokenVerifier.from(c); // validates herald.auth.jwt.*
+        ConfigLoader.check(c, p + "jwt.hs256-secret", tokens.hasKeys(),
                 "herald.auth.enabled is true, so this or herald.auth.jwt.jwks-file must be set");
-        String issuer = c.getString(p + "issuer");
-        String audience = c.getString(p + "audience");
-        Duration skew = c.getDuration(p + "clock-skew");
-        ConfigLoader.check(c, p + "clock-skew", !skew.isNegative() && skew.toMinutes() <= 10, "must be between 0 and 10 minutes");
-        return new JwtSettings(secret.isEmpty() ? null : secretBytes, jwks, issuer.isEmpty() ? null : issuer,
-                audience.isEmpty() ? null : audience, skew);
+        String skewKey = p + "jwt.clock-skew";
+        Duration skew = c.hasPath(skewKey) ? c.getDuration(skewKey) : TokenVerifier.DEFAULT_CLOCK_SKEW;
+        return new AuthSettings(true, cookie, publicTopics, tokens, skew);
     }
 
-    private static List<String> corsOrigins(Config c) {
+    /**
+     * {@code herald.cors.*} as the shared {@link CorsPolicy} reads it, except that the gateway takes origins
+     * as an operator may write them ({@link #normalizeOrigin}), also comma-separated, and refuses {@code *}:
+     * listed origins get credentials, and a wildcard would hand every site its visitors' streams.
+     */
+    private static CorsPolicy cors(Config c) {
         String key = "herald.cors.allowed-origins";
         List<String> origins = new ArrayList<>();
         for (String origin : stringList(c, key)) {
             try {
-                origins.add(CorsHandler.normalize(origin));
+                origins.add(normalizeOrigin(origin));
             } catch (IllegalArgumentException e) {
                 ConfigLoader.check(c, key, false, e.getMessage());
             }
         }
-        return List.copyOf(origins);
+        return CorsPolicy.from(c.withValue(key, ConfigValueFactory.fromIterable(origins)), CORS_METHODS, CORS_HEADERS, List.of());
     }
 
-    /** A list, given as a list in configuration or as one comma-separated string (as environment variables are). */
+    /**
+     * The origin as browsers send it in {@code Origin}: {@code scheme://host[:port]}, lower case, without a
+     * default port or trailing slash.
+     *
+     * @throws IllegalArgumentException if {@code origin} is not an http or https origin ({@code *} included)
+     */
+    static String normalizeOrigin(String origin) {
+        URI uri;
+        try {
+            uri = new URI(origin.strip());
+        } catch (URISyntaxException e) {
+            throw new IllegalArgumentException("'" + origin + "' is not an origin: " + e.getMessage());
+        }
+        String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+        String path = uri.getRawPath() == null ? "" : uri.getRawPath();
+        if (!(scheme.equals("http") || scheme.equals("https")) || uri.getHost() == null || uri.getRawUserInfo() != null
+                || !(path.isEmpty() || path.equals("/")) || uri.getRawQuery() != null || uri.getRawFragment() != null) {
+            throw new IllegalArgumentException("'" + origin + "' is not an origin: expected http(s)://host[:port], and no wildcard");
+        }
+        int port = uri.getPort();
+        boolean defaultPort = port == -1 || (scheme.equals("http") && port == 80) || (scheme.equals("https") && port == 443);
+        return scheme + "://" + uri.getHost().toLowerCase(Locale.ROOT) + (defaultPort ? "" : ":" + port);
+    }
+
+    /**
+     * A list, given as a list in configuration (or as system properties {@code key.0}, {@code key.1}...) or as
+     * one comma-separated string (as environment variables are); absent is empty.
+     */
     private static List<String> stringList(Config c, String key) {
-        if (c.getValue(key).valueType() == ConfigValueType.LIST) {
+        if (!c.hasPath(key)) {
+            return List.of();
+        }
+        if (c.getValue(key).valueType() != ConfigValueType.STRING) {
             return c.getStringList(key);
         }
         return Arrays.stream(c.getString(key).split(",")).map(String::strip).filter(v -> !v.isEmpty()).toList();

@@ -3,7 +3,6 @@ package dev.herald.gateway;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.herald.gateway.http.CorsHandler;
 import dev.herald.gateway.testing.SseClient;
 import dev.herald.gateway.testing.TestCluster;
 import dev.herald.testing.RedisExtension;
@@ -70,7 +69,7 @@ class CorsIntegrationTest {
         assertThat(r.statusCode()).isEqualTo(204);
         assertThat(r.headers().firstValue("Access-Control-Allow-Origin")).hasValue("http://localhost:3000");
         assertThat(r.headers().firstValue("Access-Control-Allow-Credentials")).hasValue("true");
-        assertThat(r.headers().firstValue("Access-Control-Allow-Methods")).hasValue("GET");
+        assertThat(r.headers().firstValue("Access-Control-Allow-Methods")).hasValue("GET, OPTIONS");
         assertThat(r.headers().firstValue("Access-Control-Allow-Headers").orElseThrow().toLowerCase())
                 .contains("authorization").contains("last-event-id");
         assertThat(r.headers().firstValue("Access-Control-Max-Age")).hasValue("600");
@@ -90,12 +89,14 @@ class CorsIntegrationTest {
     }
 
     @Test
-    void aPreflightFromAnOriginNotListedIsAnswered403WithoutCorsHeaders() throws Exception {
+    void aPreflightFromAnOriginNotListedGetsNoCorsHeadersSoTheBrowserNeverSendsTheRequest() throws Exception {
         HttpResponse<String> r = preflight("https://evil.example.com");
-        assertThat(r.statusCode()).isEqualTo(403);
-        assertThat(r.body()).contains("origin_not_allowed");
+        assertThat(r.statusCode()).isEqualTo(204);
+        assertThat(r.body()).isEmpty();
         assertThat(r.headers().firstValue("Access-Control-Allow-Origin")).isEmpty();
+        assertThat(r.headers().firstValue("Access-Control-Allow-Credentials")).isEmpty();
         assertThat(r.headers().firstValue("Access-Control-Allow-Methods")).isEmpty();
+        assertThat(r.headers().firstValue("Vary")).hasValue("Origin");
     }
 
     @Test
@@ -118,10 +119,10 @@ class CorsIntegrationTest {
 
     @Test
     void configuredOriginsAreNormalisedAndAnythingButAnOriginIsRejected() {
-        assertThat(CorsHandler.normalize("HTTPS://App.Example.com:443/")).isEqualTo("https://app.example.com");
-        assertThat(CorsHandler.normalize("http://localhost:3000")).isEqualTo("http://localhost:3000");
+        assertThat(GatewaySettings.normalizeOrigin("HTTPS://App.Example.com:443/")).isEqualTo("https://app.example.com");
+        assertThat(GatewaySettings.normalizeOrigin("http://localhost:3000")).isEqualTo("http://localhost:3000");
         for (String bad : List.of("*", "null", "app.example.com", "https://app.example.com/path", "ftp://x.example", "https://u@x.example")) {
-            assertThatThrownBy(() -> CorsHandler.normalize(bad)).as(bad).isInstanceOf(IllegalArgumentException.class);
+            assertThatThrownBy(() -> GatewaySettings.normalizeOrigin(bad)).as(bad).isInstanceOf(IllegalArgumentException.class);
         }
     }
 }

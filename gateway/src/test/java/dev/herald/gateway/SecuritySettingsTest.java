@@ -4,8 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.typesafe.config.ConfigFactory;
+import dev.herald.common.auth.Grant;
+import dev.herald.common.auth.Tokens;
 import dev.herald.common.config.ConfigLoader;
 import dev.herald.common.config.ConfigLoader.BadConfigException;
+import dev.herald.common.topic.Topic;
+import java.time.Duration;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -14,7 +18,7 @@ import org.junit.jupiter.api.Test;
 
 /** The security keys: defaults, and a bad value stops the start with a line naming its key. */
 class SecuritySettingsTest {
-    private static final String SECRET = "an-hs256-secret-of-at-least-32-bytes!";
+    private static final String SECRET = Tokens.SECRET;
 
     private static GatewaySettings settings(Map<String, Object> overrides) {
         return GatewaySettings.from(ConfigFactory.parseMap(overrides).withFallback(ConfigLoader.load()).resolve());
@@ -25,7 +29,7 @@ class SecuritySettingsTest {
         GatewaySettings s = settings(Map.of());
         assertThat(s.auth().enabled()).isFalse();
         assertThat(s.auth().cookieName()).isEqualTo("herald_token");
-        assertThat(s.corsOrigins()).isEmpty();
+        assertThat(s.cors().enabled()).isFalse();
         assertThat(s.maxStreams()).isEqualTo(20_000);
         assertThat(s.maxStreamsPerAddress()).isZero();
         assertThat(s.maxHeaderSize()).isEqualTo(32 * 1024);
@@ -35,9 +39,9 @@ class SecuritySettingsTest {
     void listsMayBeGivenAsCommaSeparatedStringsAsEnvironmentVariablesAre() {
         GatewaySettings s = settings(Map.of("herald.cors.allowed-origins", "https://a.example, http://localhost:3000",
                 "herald.auth.public-topics", "public.*,status"));
-        assertThat(s.corsOrigins()).containsExactly("https://a.example", "http://localhost:3000");
-        assertThat(s.auth().publicTopics().matches("status")).isTrue();
-        assertThat(s.auth().publicTopics().matches("public.x")).isTrue();
+        assertThat(s.cors().origins()).containsExactlyInAnyOrder("https://a.example", "http://localhost:3000");
+        assertThat(s.auth().publicTopics().matches(Topic.of("status"))).isTrue();
+        assertThat(s.auth().publicTopics().matches(Topic.of("public.x"))).isTrue();
     }
 
     @Test
@@ -59,7 +63,8 @@ class SecuritySettingsTest {
         Path symmetricOnly = Files.createTempFile("jwks", ".json");
         Files.writeString(symmetricOnly, "{\"keys\":[{\"kty\":\"oct\",\"k\":\"c2VjcmV0LXNlY3JldC1zZWNyZXQtc2VjcmV0LXNlY3JldA\"}]}");
         assertThatThrownBy(() -> settings(Map.of("herald.auth.enabled", true, "herald.auth.jwt.jwks-file", symmetricOnly.toString())))
-                .isInstanceOf(BadConfigException.class).hasMessageContaining("no public keys");
+                .isInstanceOf(BadConfigException.class).hasMessageContaining("herald.auth.jwt.jwks-file")
+                .hasMessageContaining("only RSA (RS256) and EC P-256 (ES256) public keys are accepted");
     }
 
     @Test
@@ -83,9 +88,20 @@ class SecuritySettingsTest {
     @Test
     void aValidHs256SecretEnablesAuthentication() {
         GatewaySettings s = settings(Map.of("herald.auth.enabled", true, "herald.auth.jwt.hs256-secret", SECRET));
-        assertThat(s.auth().jwt().hs256Secret()).hasSize(SECRET.length());
-        assertThat(s.auth().jwt().jwks()).isNull();
-        assertThat(s.auth().jwt().issuer()).isNull();
-        assertThat(s.auth().jwt().clockSkew()).hasSeconds(30);
+        assertThat(s.auth().tokens().hasKeys()).isTrue();
+        assertThat(s.auth().clockSkew()).hasSeconds(30);
+        // No issuer or audience is required by default, and the token's subscribe patterns are its grant.
+        Grant grant = s.auth().tokens().verify(Tokens.hs256("user-1", List.of(), List.of("news.*")));
+        assertThat(grant.maySubscribe(Topic.of("news.eu"))).isTrue();
+        assertThat(grant.maySubscribe(Topic.of("sports"))).isFalse();
+    }
+
+    @Test
+    void theCorsPreflightAllowsStreamRequestsWithTheHeadersSseClientsSendForTenMinutesByDefault() {
+        GatewaySettings s = settings(Map.of("herald.cors.allowed-origins", List.of("https://a.example")));
+        assertThat(s.cors().allowMethods()).isEqualTo("GET, OPTIONS");
+        assertThat(s.cors().allowHeaders()).isEqualTo("Authorization, Last-Event-ID, Cache-Control");
+        assertThat(s.cors().maxAge()).isEqualTo(Duration.ofMinutes(10));
+        assertThat(s.cors().anyOrigin()).isFalse();
     }
 }

@@ -10,17 +10,21 @@ import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
 import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.PlainJWT;
+import dev.herald.common.auth.Tokens;
 import dev.herald.gateway.connection.CloseReason;
 import dev.herald.gateway.connection.TokenExpiry;
 import dev.herald.gateway.testing.SseClient;
 import dev.herald.gateway.testing.TestCluster;
-import dev.herald.gateway.testing.Tokens;
 import dev.herald.testing.RedisExtension;
 import dev.herald.testing.SseParser;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.Date;
 import java.util.List;
 import java.util.Map;
 import org.awaitility.Awaitility;
@@ -32,12 +36,15 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /**
  * Subscriber authentication on a gateway with HS256 and a JWKS file (RS256, ES256): where a token may
  * come from, what each bad token gets, public topics, and a stream ended by its token's expiry that the
- * client resumes with a new token, missing nothing.
+ * client resumes with a new token, missing nothing. Tokens are verified by the shared
+ * {@link dev.herald.common.auth.TokenVerifier}, so the reasons are its {@link dev.herald.common.auth.AuthFailure} codes.
  */
 class SubscriberAuthIntegrationTest {
     private static final Duration WAIT = Duration.ofSeconds(15);
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String SECRET = "an-hs256-secret-of-at-least-32-bytes!";
+    private static final String ISSUER = "https://issuer.test";
+    private static final String AUDIENCE = "herald";
 
     @RegisterExtension
     static RedisExtension redis = new RedisExtension();
@@ -59,8 +66,8 @@ class SubscriberAuthIntegrationTest {
                 "herald.auth.enabled", true,
                 "herald.auth.jwt.hs256-secret", SECRET,
                 "herald.auth.jwt.jwks-file", jwks.toString(),
-                "herald.auth.jwt.issuer", Tokens.ISSUER,
-                "herald.auth.jwt.audience", Tokens.AUDIENCE,
+                "herald.auth.jwt.issuer", ISSUER,
+                "herald.auth.jwt.audience", AUDIENCE,
                 "herald.auth.jwt.clock-skew", "0s",
                 "herald.auth.public-topics", List.of("public.*")));
     }
@@ -70,8 +77,18 @@ class SubscriberAuthIntegrationTest {
         cluster.close();
     }
 
+    /** Claims for {@link #ISSUER} and {@link #AUDIENCE}, expiring at {@code expiresAt}, allowing {@code subscribe}. */
+    private static JWTClaimsSet.Builder claims(Instant expiresAt, String... subscribe) {
+        return Tokens.claims("user-1", Duration.ZERO, List.of(), List.of(subscribe))
+                .expirationTime(Date.from(expiresAt)).issuer(ISSUER).audience(AUDIENCE);
+    }
+
+    private static String hs256(String secret, JWTClaimsSet claims) {
+        return Tokens.hs256(secret.getBytes(StandardCharsets.UTF_8), claims);
+    }
+
     private static String token(String... subscribe) {
-        return Tokens.hs256(SECRET, Tokens.claims(Instant.now().plusSeconds(600), subscribe).build());
+        return hs256(SECRET, claims(Instant.now().plusSeconds(600), subscribe).build());
     }
 
     private static SseClient open(String pathAndQuery, Map<String, String> headers) throws Exception {
@@ -125,7 +142,7 @@ class SubscriberAuthIntegrationTest {
             assertStreams(c, "news.order");
         }
         try (SseClient c = open("/v1/stream?topic=news.order", Map.of("Authorization", "Bearer garbage", "Cookie", "herald_token=" + good))) {
-            assertThat(assertRefused(c, 401, "unauthorized").get("reason").asText()).isEqualTo("token_invalid");
+            assertThat(assertRefused(c, 401, "unauthorized").get("reason").asText()).isEqualTo("token_malformed");
         }
     }
 
@@ -143,7 +160,7 @@ class SubscriberAuthIntegrationTest {
 
     @Test
     void anExpiredTokenIsAnswered401TokenExpired() throws Exception {
-        String expired = Tokens.hs256(SECRET, Tokens.claims(Instant.now().minusSeconds(60), "news.*").build());
+        String expired = hs256(SECRET, claims(Instant.now().minusSeconds(60), "news.*").build());
         try (SseClient c = open("/v1/stream?topic=news.expired", Map.of("Authorization", "Bearer " + expired))) {
             assertThat(assertRefused(c, 401, "unauthorized").get("reason").asText()).isEqualTo("token_expired");
             assertThat(c.header("WWW-Authenticate")).contains("error=\"invalid_token\"");
@@ -152,7 +169,7 @@ class SubscriberAuthIntegrationTest {
 
     @Test
     void aTokenSignedWithAnotherSecretIsAnswered401TokenInvalid() throws Exception {
-        String forged = Tokens.hs256("another-secret-that-is-32-bytes-long!", Tokens.claims(Instant.now().plusSeconds(600), "*").build());
+        String forged = hs256("another-secret-that-is-32-bytes-long!", claims(Instant.now().plusSeconds(600), "*").build());
         double before = gateway.metrics().authFailures("token_invalid");
         try (SseClient c = open("/v1/stream?topic=news.forged", Map.of("Authorization", "Bearer " + forged))) {
             assertThat(assertRefused(c, 401, "unauthorized").get("reason").asText()).isEqualTo("token_invalid");
@@ -162,7 +179,7 @@ class SubscriberAuthIntegrationTest {
 
     @Test
     void anUnsignedTokenWithAlgNoneIsAnswered401TokenInvalid() throws Exception {
-        String none = Tokens.unsigned(Tokens.claims(Instant.now().plusSeconds(600), "*").build());
+        String none = new PlainJWT(claims(Instant.now().plusSeconds(600), "*").build()).serialize();
         assertThat(none).endsWith(".");
         try (SseClient c = open("/v1/stream?topic=news.none-alg", Map.of("Authorization", "Bearer " + none))) {
             assertThat(assertRefused(c, 401, "unauthorized").get("reason").asText()).isEqualTo("token_invalid");
@@ -172,20 +189,40 @@ class SubscriberAuthIntegrationTest {
     @Test
     void anHs256TokenSignedWithTheRsaPublicKeyAsSecretIsAnswered401() throws Exception {
         // The classic algorithm confusion: an attacker who knows the public key uses it as an HMAC secret.
-        String confused = Tokens.hs256(rsa.toPublicJWK().toJSONString(), Tokens.claims(Instant.now().plusSeconds(600), "*").build());
+        String confused = hs256(rsa.toPublicJWK().toJSONString(), claims(Instant.now().plusSeconds(600), "*").build());
         try (SseClient c = open("/v1/stream?topic=news.confused", Map.of("Authorization", "Bearer " + confused))) {
             assertRefused(c, 401, "unauthorized");
         }
     }
 
     @Test
-    void aTokenForAnotherAudienceOrIssuerIsAnswered401TokenInvalid() throws Exception {
-        String otherAudience = Tokens.hs256(SECRET, Tokens.claims(Instant.now().plusSeconds(600), "*").audience("someone-else").build());
-        String otherIssuer = Tokens.hs256(SECRET, Tokens.claims(Instant.now().plusSeconds(600), "*").issuer("https://evil.test").build());
-        for (String t : List.of(otherAudience, otherIssuer)) {
-            try (SseClient c = open("/v1/stream?topic=news.aud", Map.of("Authorization", "Bearer " + t))) {
-                assertThat(assertRefused(c, 401, "unauthorized").get("reason").asText()).isEqualTo("token_invalid");
+    void aTokenForAnotherAudienceOrIssuerIsAnswered401WithTheClaimItFails() throws Exception {
+        String otherAudience = hs256(SECRET, claims(Instant.now().plusSeconds(600), "*").audience("someone-else").build());
+        String otherIssuer = hs256(SECRET, claims(Instant.now().plusSeconds(600), "*").issuer("https://evil.test").build());
+        for (Map.Entry<String, String> t : Map.of(otherAudience, "token_wrong_audience", otherIssuer, "token_wrong_issuer").entrySet()) {
+            try (SseClient c = open("/v1/stream?topic=news.aud", Map.of("Authorization", "Bearer " + t.getKey()))) {
+                assertThat(assertRefused(c, 401, "unauthorized").get("reason").asText()).isEqualTo(t.getValue());
+                assertThat(c.header("WWW-Authenticate")).contains("error_description=\"" + t.getValue() + "\"");
             }
+        }
+    }
+
+    @Test
+    void aTokenThatIsNotAJwtOrHasNoExpOrABadPatternIsAnswered401TokenMalformed() throws Exception {
+        String noExp = hs256(SECRET, new JWTClaimsSet.Builder(claims(Instant.now(), "*").build()).expirationTime(null).build());
+        String badPattern = hs256(SECRET, claims(Instant.now().plusSeconds(600), "news/*").build());
+        for (String t : List.of("not.a.jwt", noExp, badPattern)) {
+            try (SseClient c = open("/v1/stream?topic=news.malformed", Map.of("Authorization", "Bearer " + t))) {
+                assertThat(assertRefused(c, 401, "unauthorized").get("reason").asText()).as(t).isEqualTo("token_malformed");
+            }
+        }
+    }
+
+    @Test
+    void aTokenNotValidYetIsAnswered401TokenNotYetValid() throws Exception {
+        String early = hs256(SECRET, claims(Instant.now().plusSeconds(600), "*").notBeforeTime(Date.from(Instant.now().plusSeconds(300))).build());
+        try (SseClient c = open("/v1/stream?topic=news.early", Map.of("Authorization", "Bearer " + early))) {
+            assertThat(assertRefused(c, 401, "unauthorized").get("reason").asText()).isEqualTo("token_not_yet_valid");
         }
     }
 
@@ -223,16 +260,16 @@ class SubscriberAuthIntegrationTest {
 
     @Test
     void rs256AndEs256TokensAreVerifiedWithThePublicKeysOfTheJwksFile() throws Exception {
-        String rs = Tokens.rs256(rsa, Tokens.claims(Instant.now().plusSeconds(600), "rsa.*").build());
+        String rs = Tokens.rs256(rsa, claims(Instant.now().plusSeconds(600), "rsa.*").build());
         try (SseClient c = open("/v1/stream?topic=rsa.topic", Map.of("Authorization", "Bearer " + rs))) {
             assertStreams(c, "rsa.topic");
         }
-        String es = Tokens.es256(ec, Tokens.claims(Instant.now().plusSeconds(600), "ec.*").build());
+        String es = Tokens.es256(ec, claims(Instant.now().plusSeconds(600), "ec.*").build());
         try (SseClient c = open("/v1/stream?topic=ec.topic", Map.of("Authorization", "Bearer " + es))) {
             assertStreams(c, "ec.topic");
         }
         RSAKey stranger = new RSAKeyGenerator(2048).keyID("rsa-1").generate();
-        String unknownKey = Tokens.rs256(stranger, Tokens.claims(Instant.now().plusSeconds(600), "rsa.*").build());
+        String unknownKey = Tokens.rs256(stranger, claims(Instant.now().plusSeconds(600), "rsa.*").build());
         try (SseClient c = open("/v1/stream?topic=rsa.topic", Map.of("Authorization", "Bearer " + unknownKey))) {
             assertThat(assertRefused(c, 401, "unauthorized").get("reason").asText()).isEqualTo("token_invalid");
         }
@@ -241,7 +278,7 @@ class SubscriberAuthIntegrationTest {
     @Test
     void aStreamEndsWithATokenExpiredEventWhenItsTokenExpiresAndResumesWithANewTokenMissingNothing() throws Exception {
         String topic = "news.expiring";
-        String shortLived = Tokens.hs256(SECRET, Tokens.claims(Instant.now().plusSeconds(2), "news.*").build());
+        String shortLived = hs256(SECRET, claims(Instant.now().plusSeconds(2), "news.*").build());
         double expiriesBefore = gateway.metrics().closes(CloseReason.TOKEN_EXPIRED);
         String lastSeen;
         try (SseClient c = open("/v1/stream?topic=" + topic, Map.of("Authorization", "Bearer " + shortLived))) {

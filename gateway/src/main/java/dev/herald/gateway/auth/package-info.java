@@ -1,7 +1,6 @@
 /**
- * Who may subscribe to what: the gateway's own narrow view of authentication ({@link
- * dev.herald.gateway.auth.SubscriberAuthenticator}), a JWT implementation of it, and topic patterns. Kept
- * behind that one interface so the implementation can be replaced by a shared verifier without touching
- * the HTTP edge.
+ * The gateway's side of subscriber authentication: its settings and the grant a stream carries. Tokens are
+ * verified, and topic patterns matched, by the shared {@link dev.herald.common.auth} classes the publisher
+ * uses too; {@link dev.herald.gateway.http.AuthHandler} applies them at the HTTP edge.
  */
 package dev.herald.gateway.auth;
