@@ -39,7 +39,7 @@ class ReplicaAcksIntegrationTest {
         replica = RedisServer.start(RedisServer.Options.defaults().withExtraArgs("--replicaof", "127.0.0.1", String.valueOf(master.port())));
         awaitReplicas(1);
         publisher = TestPublisher.start(master.uri(), Map.of(
-                "herald.publisher.min-replica-acks", 1, "herald.publisher.replica-ack-timeout", "300ms"));
+                "herald.publisher.min-replica-acks", 1, "herald.publisher.replica-ack-timeout", "1s"));
     }
 
     @AfterEach
@@ -108,7 +108,9 @@ class ReplicaAcksIntegrationTest {
     private void awaitReplicas(int count) {
         await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(50)).until(() -> {
             String info = master.send("INFO", "replication");
-            return info.contains("connected_slaves:" + count) && info.contains("state=online");
+            // Online for the master, and the replica has loaded the sync and follows (it can acknowledge).
+            return info.contains("connected_slaves:" + count) && info.contains("state=online")
+                    && (count == 0 || replica.send("INFO", "replication").contains("master_link_status:up"));
         });
     }
 }
