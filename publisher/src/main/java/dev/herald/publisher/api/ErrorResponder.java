@@ -7,6 +7,7 @@ import dev.herald.publisher.auth.AccessDeniedException;
 import dev.herald.publisher.metrics.PublisherMetrics;
 import dev.herald.publisher.stream.NotReplicatedException;
 import io.lettuce.core.RedisException;
+import java.io.IOException;
 import io.micrometer.core.instrument.Counter;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
@@ -68,7 +69,9 @@ public final class ErrorResponder {
             exchange.getResponseHeaders().put(Headers.RETRY_AFTER, "1");
             answer(exchange, ErrorCode.NOT_REPLICATED, notReplicated.getMessage() + "; the event may or may not survive a failover:"
                     + " retry with the same Idempotency-Key");
-        } else if (cause instanceof RedisException) {
+        } else if (cause instanceof RedisException || cause instanceof IOException) {
+            // Lettuce fails a command in flight when Redis drops the connection with the raw I/O error
+            // (e.g. "Connection reset"): Redis did not confirm it either.
             LOG.warn("redis unavailable for {} {}: {}", exchange.getRequestMethod(), exchange.getRequestPath(), cause.toString());
             exchange.getResponseHeaders().put(Headers.RETRY_AFTER, "1");
             answer(exchange, ErrorCode.REDIS_UNAVAILABLE, "Redis did not answer or refused the command; retry later");
