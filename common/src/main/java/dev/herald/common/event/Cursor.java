@@ -72,6 +72,11 @@ public final class Cursor {
         return s.length() > 40 ? s.substring(0, 40) + "..." : s;
     }
 
+    /** The text form of a cursor with one position: the ID of an event in a single-partition stream. */
+    public static String encodeOne(int partition, StreamId id) {
+        return partition + ":" + id;
+    }
+
     /** The text form of this cursor. */
     public String encode() {
         return encodeExcept(-1, new StringBuilder()).toString();

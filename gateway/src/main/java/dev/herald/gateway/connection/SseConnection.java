@@ -13,7 +13,6 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.Executor;
 import org.slf4j.Logger;
@@ -155,8 +154,13 @@ public final class SseConnection implements Subscriber {
         }
         p.advanceTo(frame.id());
         if (multiPartition) {
+            // The other partitions' positions, in partition order, then the shared frame's own.
             StringBuilder prefix = new StringBuilder(24 * partitions.length).append("id: ");
-            positions().encodeExcept(frame.partition(), prefix);
+            for (PartitionState other : partitions) {
+                if (other != p) {
+                    prefix.append(Cursor.encodeOne(other.partition(), other.position())).append(',');
+                }
+            }
             if (!fits(prefix.length() + frame.size())) {
                 return false;
             }
@@ -339,15 +343,6 @@ public final class SseConnection implements Subscriber {
                 (nowNanos - openedNanos) / 1_000_000, queue.writtenBytes(), queue.pendingBytes(),
                 unwritableSinceNanos == 0 ? 0 : (nowNanos - unwritableSinceNanos) / 1_000_000,
                 Arrays.stream(partitions).anyMatch(p -> p.replay() != null));
-    }
-
-    /** The cursor this connection's next event ID reports. */
-    Cursor positions() {
-        Map<Integer, StreamId> map = new HashMap<>();
-        for (PartitionState p : partitions) {
-            map.put(p.partition(), p.position());
-        }
-        return Cursor.of(map);
     }
 
     /**

@@ -1,5 +1,6 @@
 package dev.herald.gateway.dispatch;
 
+import dev.herald.common.event.Cursor;
 import dev.herald.common.event.Event;
 import dev.herald.common.event.StreamId;
 import dev.herald.common.sse.SseEncoder;
@@ -48,7 +49,7 @@ public final class SharedFrame {
         for (int i = 0; i < encoded.length; i++) {
             Event e = events.get(i);
             text.setLength(0);
-            SseEncoder.appendEvent(text, partition + ":" + e.id(), e.event(), e.retryMillis(), e.data());
+            SseEncoder.appendEvent(text, Cursor.encodeOne(partition, e.id()), e.event(), e.retryMillis(), e.data());
             encoded[i] = text.toString().getBytes(StandardCharsets.UTF_8);
             total += encoded[i].length;
         }

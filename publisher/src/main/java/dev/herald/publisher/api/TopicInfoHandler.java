@@ -81,6 +81,6 @@ public final class TopicInfoHandler implements HttpHandler {
     }
 
     private static String eventId(int partition, List<StreamMessage<String, String>> messages) {
-        return messages.isEmpty() ? null : Cursor.of(Map.of(partition, StreamId.parse(messages.get(0).getId()))).encode();
+        return messages.isEmpty() ? null : Cursor.encodeOne(partition, StreamId.parse(messages.get(0).getId()));
     }
 }

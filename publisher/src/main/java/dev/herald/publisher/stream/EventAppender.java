@@ -51,7 +51,7 @@ public final class EventAppender {
                 .thenAccept(results -> {
                     for (int k = 0; k < indexes.size(); k++) {
                         PublishScript.Appended result = results.get(k);
-                        String id = Cursor.of(Map.of(partition, StreamId.parse(result.entryId()))).encode();
+                        String id = Cursor.encodeOne(partition, StreamId.parse(result.entryId()));
                         published[indexes.get(k)] = new Published(id, result.duplicate());
                     }
                     metrics.appended((int) results.stream().filter(r -> !r.duplicate()).count());
