@@ -68,34 +68,36 @@ public final class StreamHandler implements HttpHandler {
     public void handleRequest(HttpServerExchange exchange) {
         Deque<String> names = exchange.getQueryParameters().get("topic");
         if (names == null || names.isEmpty()) {
-            JsonResponses.error(exchange, 400, "missing_topic", "at least one 'topic' query parameter is required");
+            reject(exchange, "missing_topic", "at least one 'topic' query parameter is required");
             return;
         }
         Set<Topic> topics = new LinkedHashSet<>();
         for (String name : names) {
             String problem = Topic.problemWith(name);
             if (problem != null) {
-                JsonResponses.error(exchange, 400, "invalid_topic", problem);
+                reject(exchange, "invalid_topic", problem);
                 return;
             }
             topics.add(Topic.of(name));
         }
         if (topics.size() > maxTopics) {
-            JsonResponses.error(exchange, 400, "too_many_topics", "a stream may subscribe to at most " + maxTopics + " topics");
+            reject(exchange, "too_many_topics", "a stream may subscribe to at most " + maxTopics + " topics");
             return;
         }
         Cursor resumeFrom;
         try {
             resumeFrom = resumePoint(exchange);
         } catch (IllegalArgumentException e) {
-            JsonResponses.error(exchange, 400, "invalid_last_event_id", "Last-Event-ID is malformed: " + e.getMessage());
+            reject(exchange, "invalid_last_event_id", "Last-Event-ID is malformed: " + e.getMessage());
             return;
         }
         if (draining.getAsBoolean()) {
+            giveBackSlot(exchange);
             refusals.refuse(exchange, Refusals.Reason.DRAINING);
             return;
         }
         if (!limiter.allow(addresses.of(exchange))) {
+            giveBackSlot(exchange);
             refusals.refuse(exchange, Refusals.Reason.RECONNECT_LIMIT);
             return;
         }
@@ -106,6 +108,23 @@ public final class StreamHandler implements HttpHandler {
                 lease == null ? StreamLease.NONE : lease);
         // Dispatching keeps the exchange open after this handler returns; the stream runs on this IO thread.
         exchange.dispatch(SameThreadExecutor.INSTANCE, () -> opener.open(exchange, topics, resumeFrom, opening(), admission));
+    }
+
+    private static void reject(HttpServerExchange exchange, String error, String message) {
+        giveBackSlot(exchange);
+        JsonResponses.error(exchange, 400, error, message);
+    }
+
+    /**
+     * A request that will not become a stream gives its slot back before its answer is written: a client
+     * that retries the moment it reads the answer must find the slot free, and the exchange's completion
+     * (where {@link StreamLimitHandler} would otherwise give it back) may come after the client has read it.
+     */
+    private static void giveBackSlot(HttpServerExchange exchange) {
+        StreamLease lease = exchange.removeAttachment(StreamLease.KEY);
+        if (lease != null) {
+            lease.release();
+        }
     }
 
     private Cursor resumePoint(HttpServerExchange exchange) {

@@ -14,8 +14,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * refused with a retry hint (see {@link Refusals}).
  *
  * <p>An admitted request takes a slot at once and carries a {@link StreamLease} for it: the stream gives
- * it back when it closes, and a request that never becomes a stream (a 400, a refusal further on) gives it
- * back when its exchange completes. So the counts cover streams being opened as well as open ones, and
+ * it back when it closes; a request that never becomes a stream (a 400, a refusal further on) gives it
+ * back before its answer is written, or at the latest when its exchange completes. So the counts cover streams being opened as well as open ones, and
  * the caps hold under a burst of concurrent requests too. An address whose count falls to zero is
  * forgotten.
  */
