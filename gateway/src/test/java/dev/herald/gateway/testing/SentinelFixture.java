@@ -2,6 +2,7 @@ package dev.herald.gateway.testing;
 
 import dev.herald.testing.RedisServer;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -64,7 +65,9 @@ public final class SentinelFixture implements AutoCloseable {
         if (!answer.contains("OK")) {
             throw new IllegalStateException("SENTINEL FAILOVER: " + answer);
         }
-        Awaitility.await("replica promoted, old master demoted").atMost(Duration.ofSeconds(30)).until(() ->
+        // Sentinel kills client connections of both servers while it reconfigures them: a reset probe is retried.
+        Awaitility.await("replica promoted, old master demoted").atMost(Duration.ofSeconds(30))
+                .ignoreException(UncheckedIOException.class).until(() ->
                 replica.send("INFO", "replication").contains("role:master")
                         && master.send("INFO", "replication").contains("role:slave"));
     }
