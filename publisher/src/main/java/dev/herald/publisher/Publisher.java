@@ -67,7 +67,7 @@ public final class Publisher implements AutoCloseable {
         ReplicaAcks replicaAcks = settings.minReplicaAcks() == 0 ? null
                 : new ReplicaAcks(connection.async(), settings.minReplicaAcks(), settings.replicaAckTimeout());
         EventAppender appender = new EventAppender(connection.async(), settings.redis(), settings.retention(), settings.feedMaxLen(),
-                settings.idempotencyWindow(), replicaAcks, metrics);
+                settings.idempotencyWindow(), settings.maxBatch(), replicaAcks, metrics);
         BodyReader bodies = new BodyReader(settings.maxBodyBytes(), errors);
         EventParser parser = new EventParser(settings.maxEventBytes(), settings.maxBatch());
         AuthHandler auth = new AuthHandler(settings.auth(), errors::unauthorized);

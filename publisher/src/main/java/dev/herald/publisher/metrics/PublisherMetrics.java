@@ -1,6 +1,7 @@
 package dev.herald.publisher.metrics;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
@@ -8,7 +9,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 
 /**
- * The publisher's own meters: events appended, requests by route and status, and error answers by code.
+ * The publisher's own meters: events appended, events per script call, requests by route and status, and
+ * error answers by code.
  * Recorded on IO and Redis threads for every request, so the request timers are cached in an array
  * indexed by route and status: after a route's first answer with a status, recording is an index and a
  * timer update, with no tag or map lookup. Their histogram spans 0.5 ms (about a local Redis round trip)
@@ -20,11 +22,19 @@ public final class PublisherMetrics {
 
     private final MeterRegistry registry;
     private final Counter events;
+    private final DistributionSummary scriptCalls;
     private final AtomicReferenceArray<Timer> requests = new AtomicReferenceArray<>(Route.values().length * STATUSES);
 
     public PublisherMetrics(MeterRegistry registry) {
         this.registry = registry;
         this.events = Counter.builder("herald.publisher.events").description("events appended to Redis").register(registry);
+        this.scriptCalls = DistributionSummary.builder("herald.publisher.script.events")
+                .description("events per publish-script call: concurrent requests to one partition share a call").register(registry);
+    }
+
+    /** Records one publish-script call of {@code events} events. */
+    public void scriptCall(int events) {
+        scriptCalls.record(events);
     }
 
     /** Counts events that Redis confirmed. */

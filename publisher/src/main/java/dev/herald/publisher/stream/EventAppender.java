@@ -14,27 +14,31 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * Appends events to Redis: groups them by partition and runs the publish script once per partition, so
- * each call touches one hash slot. Events of one partition are appended in request order, each with its
- * topic's retention. With {@link ReplicaAcks}, the answer waits until replicas have the writes.
+ * Appends events to Redis: groups them by partition and hands each group to its partition's
+ * {@link PartitionAppender}, so each script call touches one hash slot and concurrent requests share
+ * calls. Events of one partition are appended in request order, each with its topic's retention. With
+ * {@link ReplicaAcks}, the answer waits until replicas have the writes.
  */
 public final class EventAppender {
-    private final RedisClusterAsyncCommands<String, String> redis;
     private final RedisSettings settings;
     private final RetentionPolicy retention;
-    private final long feedMaxLen;
-    private final long idempotencyWindowMillis;
+    private final PartitionAppender[] partitions;
     private final ReplicaAcks replicaAcks;
     private final PublisherMetrics metrics;
 
-    /** @param replicaAcks the replication wait after each append, or {@code null} for none */
+    /**
+     * @param maxEventsPerCall most events one script call carries when it joins requests (a larger request is never split)
+     * @param replicaAcks      the replication wait after each append, or {@code null} for none
+     */
     public EventAppender(RedisClusterAsyncCommands<String, String> redis, RedisSettings settings, RetentionPolicy retention, long feedMaxLen,
-                         Duration idempotencyWindow, ReplicaAcks replicaAcks, PublisherMetrics metrics) {
-        this.redis = redis;
+                         Duration idempotencyWindow, int maxEventsPerCall, ReplicaAcks replicaAcks, PublisherMetrics metrics) {
         this.settings = settings;
         this.retention = retention;
-        this.feedMaxLen = feedMaxLen;
-        this.idempotencyWindowMillis = idempotencyWindow.toMillis();
+        this.partitions = new PartitionAppender[settings.partitions().count()];
+        for (int p = 0; p < partitions.length; p++) {
+            partitions[p] = new PartitionAppender(redis, settings.keys().feed(p), feedMaxLen, idempotencyWindow.toMillis(), maxEventsPerCall,
+                    metrics::scriptCall);
+        }
         this.replicaAcks = replicaAcks;
         this.metrics = metrics;
     }
@@ -70,6 +74,6 @@ public final class EventAppender {
                     e.idempotencyKey() == null ? null : settings.keys().idempotency(partition, e.topic(), e.idempotencyKey()),
                     e.topic().name(), e.event(), e.data(), e.retryMillis(), kept.maxLen(), kept.maxAge().toMillis()));
         }
-        return PublishScript.run(redis, settings.keys().feed(partition), feedMaxLen, idempotencyWindowMillis, appends).toCompletableFuture();
+        return partitions[partition].append(appends);
     }
 }
