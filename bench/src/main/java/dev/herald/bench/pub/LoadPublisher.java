@@ -88,20 +88,64 @@ public final class LoadPublisher {
                 // closed-loop with more pipes than topics: share topics across pipes (order is not checked then)
                 mine.add(p % topics.size());
             }
-            HttpPipe pipe = new HttpPipe(target.publishAddress(), maxInFlight, this::onResponse, "bench-pub-" + p);
-            pipes.add(pipe);
-            int index = p;
-            Thread t = new Thread(() -> {
-                if (ratePerTopic > 0) {
-                    runPaced(pipe, index, start);
-                } else {
-                    runPipe(pipe, mine);
-                }
-            }, "bench-pub-" + p);
-            t.setDaemon(true);
-            threads.add(t);
+            if (ratePerTopic > 0) {
+                HttpPipe pipe = new HttpPipe(target.publishAddress(), maxInFlight, this::onResponse, "bench-pub-" + p);
+                pipes.add(pipe);
+                int index = p;
+                Thread t = new Thread(() -> runPaced(pipe, index, start), "bench-pub-" + p);
+                t.setDaemon(true);
+                threads.add(t);
+            } else {
+                ClosedLoop loop = new ClosedLoop(mine);
+                HttpPipe pipe = new HttpPipe(target.publishAddress(), maxInFlight, loop::onResponse, "bench-pub-" + p);
+                pipes.add(pipe);
+                loop.prime(pipe);
+            }
         }
         threads.forEach(Thread::start);
+    }
+
+    /**
+     * Closed-loop on one pipe: {@code maxInFlight} requests go out at start, and each answer sends the next
+     * from the pipe's reader thread, round-robin over this pipe's topics. No sender thread waits for the
+     * answer, so a request costs the generator one thread wake-up instead of two.
+     */
+    private final class ClosedLoop {
+        private final List<Integer> mine;
+        private final Request req = new Request();
+        private long k;
+
+        ClosedLoop(List<Integer> mine) {
+            this.mine = mine;
+        }
+
+        void prime(HttpPipe pipe) {
+            for (int i = 0; i < maxInFlight; i++) {
+                next(pipe);
+            }
+        }
+
+        void onResponse(HttpPipe pipe, int status, HttpPipe.Sent sent, long nowNanos, String errorBody) {
+            LoadPublisher.this.onResponse(pipe, status, sent, nowNanos, errorBody);
+            if (running && status > 0) {
+                next(pipe);
+            }
+        }
+
+        private synchronized void next(HttpPipe pipe) {
+            int t = mine.get((int) (k++ % mine.size()));
+            long firstSeq;
+            synchronized (nextSeq) {
+                firstSeq = nextSeq[t];
+                nextSeq[t] += batchSize;
+            }
+            try {
+                send(pipe, req, t, firstSeq);
+            } catch (IOException e) {
+                lastError = "publish connection failed: " + e.getMessage();
+                Clock.log("  note: %s", lastError);
+            }
+        }
     }
 
     /**
@@ -188,27 +232,6 @@ public final class LoadPublisher {
         pipe.send(r.buf, len, new HttpPipe.Sent(System.nanoTime(), batchSize, t, firstSeq + batchSize - 1));
         sentRequests.incrementAndGet();
         sentEvents.addAndGet(batchSize);
-    }
-
-    /** Closed-loop: as fast as the in-flight window allows, round-robin over this pipe's topics. */
-    private void runPipe(HttpPipe pipe, List<Integer> mine) {
-        Request req = new Request();
-        long k = 0;
-        try {
-            while (running) {
-                int t = mine.get((int) (k % mine.size()));
-                long firstSeq;
-                synchronized (nextSeq) {
-                    firstSeq = nextSeq[t];
-                    nextSeq[t] += batchSize;
-                }
-                send(pipe, req, t, firstSeq);
-                k++;
-            }
-        } catch (IOException e) {
-            lastError = "publish connection failed: " + e.getMessage();
-            Clock.log("  note: %s", lastError);
-        }
     }
 
     /** {@code "<seq> <micros> <pad>"}, {@code dataSize} bytes long (longer if the numbers need it). */
