@@ -68,7 +68,7 @@ public final class Gateway implements AutoCloseable {
         HistoryPages history = new HistoryPages(new HistoryReader(commands.async(), settings.redis().keys(), settings.replayPageSize()),
                 dispatcher::lastDispatched, metrics, settings.replayReadsInFlight(), settings.replayCacheBytes());
         ConnectionLimits limits = new ConnectionLimits(settings.maxPendingBytes(), settings.maxUnwritable().toNanos(),
-                settings.heartbeatInterval().toNanos(), settings.replayMaxEvents());
+                settings.heartbeatInterval().toNanos(), settings.writeWindow().toNanos(), settings.replayMaxEvents());
         StreamOpener opener = new StreamOpener(settings.redis().partitions(), dispatcher, history, limits, metrics, loops);
         DemoPageHandler demoPage = new DemoPageHandler();
         RoutingHandler routes = Handlers.routing()

@@ -26,6 +26,7 @@ import java.util.Locale;
  * @param maxPendingBytes   bytes one connection may have queued before it is shed
  * @param maxUnwritable     how long a connection may stay unwritable before it is shed
  * @param heartbeatInterval idle time before a comment frame is sent
+ * @param writeWindow       least time between two live writes to one connection, 0 for none
  * @param sendBufferBytes   SO_SNDBUF of client sockets, 0 for the OS default
  * @param retry             reconnection hint sent when a stream opens (jittered when streams are closed)
  * @param drainPeriod       how long a graceful drain spreads the closing of streams
@@ -46,7 +47,7 @@ import java.util.Locale;
  * @param cors              origins allowed cross-origin requests (normalised, with credentials), none for no CORS
  */
 public record GatewaySettings(RedisSettings redis, HttpSettings http, TlsSettings tls, long maxPendingBytes, Duration maxUnwritable,
-                              Duration heartbeatInterval, int sendBufferBytes, Duration retry, Duration drainPeriod, int maxTopics,
+                              Duration heartbeatInterval, Duration writeWindow, int sendBufferBytes, Duration retry, Duration drainPeriod, int maxTopics,
                               double reconnectPerSecond, double reconnectBurst, boolean trustForwardedFor,
                               int replayPageSize, int replayReadsInFlight, long replayCacheBytes, long replayMaxEvents,
                               Duration tailerBlock, int tailerCount, int maxStreams, int maxStreamsPerAddress, int maxHeaderSize,
@@ -63,6 +64,9 @@ public record GatewaySettings(RedisSettings redis, HttpSettings http, TlsSetting
             ConfigLoader.check(cfg, p + "max-pending-bytes", pending >= 4096, "must be at least 4KiB");
             Duration unwritable = positive(cfg, p + "max-unwritable");
             Duration heartbeat = positive(cfg, p + "heartbeat-interval");
+            Duration writeWindow = cfg.getDuration(p + "write-window");
+            ConfigLoader.check(cfg, p + "write-window", !writeWindow.isNegative() && writeWindow.compareTo(Duration.ofSeconds(1)) <= 0,
+                    "must be between 0 (write at once) and 1s");
             long sendBuffer = cfg.getBytes(p + "send-buffer");
             ConfigLoader.check(cfg, p + "send-buffer", sendBuffer >= 0 && sendBuffer <= 64 * 1024 * 1024, "must be between 0 (OS default) and 64MiB");
             Duration retry = positive(cfg, p + "retry");
@@ -93,7 +97,7 @@ public record GatewaySettings(RedisSettings redis, HttpSettings http, TlsSetting
             ConfigLoader.check(cfg, p + "limits.max-streams-per-address", perAddress >= 0, "must not be negative (0 for no limit)");
             long header = cfg.getBytes(p + "limits.max-header-size");
             ConfigLoader.check(cfg, p + "limits.max-header-size", header >= 4096 && header <= 1024 * 1024, "must be between 4KiB and 1MiB");
-            return new GatewaySettings(redis, HttpSettings.from(cfg), TlsSettings.from(cfg), pending, unwritable, heartbeat, (int) sendBuffer,
+            return new GatewaySettings(redis, HttpSettings.from(cfg), TlsSettings.from(cfg), pending, unwritable, heartbeat, writeWindow, (int) sendBuffer,
                     retry, drain, topics, perSecond, burst, forwarded, page, inFlight, cache, maxEvents, block, count,
                     maxStreams, perAddress, (int) header, auth(cfg), cors(cfg));
         });

@@ -1,6 +1,8 @@
 package dev.herald.gateway.connection;
 
+import java.util.ArrayList;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.xnio.XnioIoThread;
@@ -16,6 +18,9 @@ public final class IoLoop {
     private final XnioIoThread thread;
     private final Set<SseConnection> connections = new LinkedHashSet<>();
     private Drain drain;
+    /** Connections waiting for the end of their write window, and whether a task will flush them. */
+    private final List<SseConnection> deferred = new ArrayList<>();
+    private boolean deferredScheduled;
     /** The number of connections, for other threads. */
     private volatile int size;
 
@@ -57,6 +62,27 @@ public final class IoLoop {
     /** A snapshot, for shutdown and diagnostics. */
     SseConnection[] connections() {
         return connections.toArray(SseConnection[]::new);
+    }
+
+    /**
+     * Flushes {@code connection} in {@code delayNanos}. One task serves every connection deferred until it
+     * runs: they were written together (by the same live batches), so their windows end together.
+     */
+    void deferFlush(SseConnection connection, long delayNanos) {
+        deferred.add(connection);
+        if (!deferredScheduled) {
+            deferredScheduled = true;
+            thread.executeAfter(this::flushDeferred, Math.max(1, TimeUnit.NANOSECONDS.toMicros(delayNanos)), TimeUnit.MICROSECONDS);
+        }
+    }
+
+    private void flushDeferred() {
+        deferredScheduled = false;
+        SseConnection[] due = deferred.toArray(SseConnection[]::new);
+        deferred.clear();
+        for (SseConnection c : due) {
+            c.deferredFlush();
+        }
     }
 
     /** Starts closing this thread's streams in waves over {@code periodNanos}. Call on this IO thread. */

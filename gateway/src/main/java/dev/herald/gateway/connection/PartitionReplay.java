@@ -104,7 +104,7 @@ final class PartitionReplay {
             }
             started = true;
             pump();
-            connection.flush();
+            connection.writeNow();
         }));
     }
 
@@ -182,7 +182,7 @@ final class PartitionReplay {
                     }
                     take(r, page);
                     pump();
-                    connection.flush();
+                    connection.writeNow();
                 }));
     }
 

@@ -56,6 +56,9 @@ public final class SseConnection implements Subscriber {
     private int delivered;
     private int deliveredInWrite;
     private boolean dirty;
+    /** Waiting in its loop for the end of the write window. */
+    private boolean flushDeferred;
+    private long lastLiveWriteNanos;
     private boolean writesResumed;
     private boolean closed;
     /** Set by {@link #closeAfterFlush}: take no more frames, close once the queue is written. */
@@ -139,9 +142,35 @@ public final class SseConnection implements Subscriber {
         return enqueueEvent(p, frame);
     }
 
+    /** Writes what live batches queued: at once, or at the end of the write window if one is set. */
     @Override
     public void flush() {
         dirty = false;
+        long window = limits.writeWindowNanos();
+        if (window > 0 && !closed && !writesResumed) {
+            long now = System.nanoTime();
+            long wait = lastLiveWriteNanos + window - now;
+            if (wait > 0) {
+                if (!flushDeferred) {
+                    flushDeferred = true;
+                    loop.deferFlush(this, wait);
+                }
+                return;
+            }
+            lastLiveWriteNanos = now;
+        }
+        writeNow();
+    }
+
+    /** The end of the write window this connection waited for. */
+    void deferredFlush() {
+        flushDeferred = false;
+        lastLiveWriteNanos = System.nanoTime();
+        writeNow();
+    }
+
+    /** Writes what is queued unless the socket is known to be full (then the write listener will). */
+    void writeNow() {
         if (!closed && !writesResumed) {
             writeQueued();
         }
@@ -228,7 +257,7 @@ public final class SseConnection implements Subscriber {
             // runs as a new task behind whatever else the IO thread has to do (live batches for streams
             // that are caught up), so a resume storm cannot hold an IO thread for a whole history.
             if (++refills == MAX_REFILLS_PER_TASK) {
-                loop.thread().execute(this::flush);
+                loop.thread().execute(this::writeNow);
                 return;
             }
         }
