@@ -171,6 +171,7 @@ public final class SseConnection implements Subscriber {
 
     /** Writes what is queued unless the socket is known to be full (then the write listener will). */
     void writeNow() {
+        dirty = false; // whatever is queued goes now: the next live frame makes the connection dirty again
         if (!closed && !writesResumed) {
             writeQueued();
         }
