@@ -58,7 +58,6 @@ public final class SseConnection implements Subscriber {
     private boolean dirty;
     /** Waiting in its loop for the end of the write window. */
     private boolean flushDeferred;
-    private long lastLiveWriteNanos;
     private boolean writesResumed;
     private boolean closed;
     /** Set by {@link #closeAfterFlush}: take no more frames, close once the queue is written. */
@@ -148,8 +147,7 @@ public final class SseConnection implements Subscriber {
         dirty = false;
         long window = limits.writeWindowNanos();
         if (window > 0 && !closed && !writesResumed) {
-            long now = System.nanoTime();
-            long wait = lastLiveWriteNanos + window - now;
+            long wait = lastWriteNanos + window - System.nanoTime();
             if (wait > 0) {
                 if (!flushDeferred) {
                     flushDeferred = true;
@@ -157,7 +155,6 @@ public final class SseConnection implements Subscriber {
                 }
                 return;
             }
-            lastLiveWriteNanos = now;
         }
         writeNow();
     }
@@ -165,7 +162,6 @@ public final class SseConnection implements Subscriber {
     /** The end of the write window this connection waited for. */
     void deferredFlush() {
         flushDeferred = false;
-        lastLiveWriteNanos = System.nanoTime();
         writeNow();
     }
 
@@ -216,7 +212,6 @@ public final class SseConnection implements Subscriber {
 
     private void add(ByteBuffer bytes, long publishedMicros) {
         queue.add(bytes, publishedMicros);
-        reportPending();
         metrics.pendingAfterEnqueue(queue.pendingBytes());
     }
 
@@ -308,6 +303,11 @@ public final class SseConnection implements Subscriber {
         return !closed && !queue.isEmpty();
     }
 
+    /**
+     * Brings the gateway-wide total up to date with this queue. Done after writes and on the timer, not per
+     * queued frame: a frame queued and then written in the same task then costs the shared adder nothing,
+     * and a queue the socket will not take is counted within a timer tick.
+     */
     private void reportPending() {
         long pending = queue.pendingBytes();
         metrics.pendingChanged(pending - reportedPending);
@@ -355,6 +355,7 @@ public final class SseConnection implements Subscriber {
             return;
         }
         metrics.pendingSample(queue.pendingBytes());
+        reportPending();
         if (unwritableSinceNanos != 0 && nowNanos - unwritableSinceNanos > limits.maxUnwritableNanos()) {
             close(CloseReason.UNWRITABLE);
         } else if (closing == null && admission.tokenExpiredBy(nowNanos)) {

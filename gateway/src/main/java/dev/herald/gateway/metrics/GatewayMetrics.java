@@ -50,7 +50,7 @@ public final class GatewayMetrics implements FeedTailer.TailerMetrics, HistoryPa
         Gauge.builder("herald.gateway.pending.bytes.max", maxPendingBytes, AtomicLong::get).baseUnit("bytes")
                 .description("most bytes any one connection has had queued since start").register(registry);
         Gauge.builder("herald.gateway.pending.bytes.total", pendingTotal, LongAdder::sum).baseUnit("bytes")
-                .description("bytes queued over all connections").register(registry);
+                .description("bytes queued over all connections, as of their last write or timer tick").register(registry);
         Gauge.builder("herald.gateway.tailer.lag", tailerLagMicros, v -> v.get() / 1e6).baseUnit("seconds")
                 .description("age of the newest event when the tailer dispatched it").register(registry);
         delivered = Counter.builder("herald.gateway.events.delivered").description("event frames fully written to sockets").register(registry);
