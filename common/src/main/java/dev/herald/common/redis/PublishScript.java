@@ -84,17 +84,12 @@ public final class PublishScript {
     }
 
     private static CompletionStage<List<Object>> call(RedisClusterAsyncCommands<String, String> redis, String[] keys, String[] args) {
-        CompletionStage<List<Object>> bySha = redis.<List<Object>>evalsha(SHA, ScriptOutputType.MULTI, keys, args);
-        return bySha.handle((reply, error) -> {
-            if (error == null) {
-                return CompletableFuture.completedFuture(reply);
-            }
+        return redis.<List<Object>>evalsha(SHA, ScriptOutputType.MULTI, keys, args).exceptionallyCompose(error -> {
             Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
-            if (cause instanceof RedisNoScriptException) {
-                return redis.<List<Object>>eval(SOURCE, ScriptOutputType.MULTI, keys, args);
-            }
-            return CompletableFuture.<List<Object>>failedFuture(cause);
-        }).thenCompose(stage -> stage);
+            return cause instanceof RedisNoScriptException
+                    ? redis.<List<Object>>eval(SOURCE, ScriptOutputType.MULTI, keys, args)
+                    : CompletableFuture.failedFuture(cause);
+        });
     }
 
     /** The reply is an entry ID and a 0/1 duplicate flag per event. */

@@ -64,7 +64,7 @@ public final class BodyReader {
             errors.fail(exchange, e);
             return;
         }
-        answer.whenComplete((result, error) -> onIoThread(exchange, () -> {
+        answer.whenComplete((result, error) -> IoThread.answer(exchange, () -> {
             if (error == null) {
                 JsonResponses.send(exchange, result.status(), result.body());
             } else {
@@ -73,17 +73,4 @@ public final class BodyReader {
         }));
     }
 
-    /**
-     * Answers on the connection's IO thread, not on the Redis client's thread that completed the action.
-     * An exchange that ends on another thread makes Undertow hand the connection back to the IO thread under
-     * a spin lock, and the IO thread, woken by the client's next request, spins until it is released: on a
-     * two-core machine that spin was half of the publisher's CPU.
-     */
-    private static void onIoThread(HttpServerExchange exchange, Runnable answer) {
-        if (exchange.isInIoThread()) {
-            answer.run();
-        } else {
-            exchange.getIoThread().execute(answer);
-        }
-    }
 }

@@ -83,11 +83,11 @@ public final class EventParser {
 
     /** Validates a topic name from a path or body. */
     public static Topic topic(String name) {
-        String problem = Topic.problemWith(name);
-        if (problem != null) {
-            throw new ApiException(ErrorCode.INVALID_TOPIC, problem);
+        try {
+            return Topic.of(name);
+        } catch (IllegalArgumentException e) {
+            throw new ApiException(ErrorCode.INVALID_TOPIC, e.getMessage());
         }
-        return Topic.of(name);
     }
 
     private static JsonNode readJson(byte[] body) {

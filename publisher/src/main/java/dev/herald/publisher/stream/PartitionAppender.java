@@ -6,7 +6,6 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.function.IntConsumer;
 
@@ -76,8 +75,8 @@ final class PartitionAppender {
     }
 
     private void send(List<Pending> call) {
-        List<PublishScript.Append> events = new ArrayList<>();
-        call.forEach(p -> events.addAll(p.appends()));
+        List<PublishScript.Append> events = call.size() == 1 ? call.get(0).appends()
+                : call.stream().flatMap(p -> p.appends().stream()).toList();
         callSizes.accept(events.size());
         CompletionStage<List<PublishScript.Appended>> reply;
         try {
@@ -98,8 +97,7 @@ final class PartitionAppender {
         });
     }
 
-    private static void complete(List<Pending> call, List<PublishScript.Appended> results, Throwable failure) {
-        Throwable error = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+    private static void complete(List<Pending> call, List<PublishScript.Appended> results, Throwable error) {
         int from = 0;
         for (Pending p : call) {
             if (error != null) {
