@@ -5,7 +5,7 @@ import io.undertow.util.AttachmentKey;
 /**
  * A slot among the gateway's limited streams, taken when a request is admitted. The stream gives it back
  * when it closes ({@link SseConnection#close} is the one place every stream ends); a request that never
- * became a stream gives it back when its exchange ends.
+ * became a stream gives it back just before its answer is written, or when its exchange ends unanswered.
  */
 @FunctionalInterface
 public interface StreamLease {

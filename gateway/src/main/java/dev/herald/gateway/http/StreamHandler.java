@@ -68,63 +68,45 @@ public final class StreamHandler implements HttpHandler {
     public void handleRequest(HttpServerExchange exchange) {
         Deque<String> names = exchange.getQueryParameters().get("topic");
         if (names == null || names.isEmpty()) {
-            reject(exchange, "missing_topic", "at least one 'topic' query parameter is required");
+            JsonResponses.error(exchange, 400, "missing_topic", "at least one 'topic' query parameter is required");
             return;
         }
         Set<Topic> topics = new LinkedHashSet<>();
         for (String name : names) {
-            String problem = Topic.problemWith(name);
-            if (problem != null) {
-                reject(exchange, "invalid_topic", problem);
+            try {
+                topics.add(Topic.of(name));
+            } catch (IllegalArgumentException e) {
+                JsonResponses.error(exchange, 400, "invalid_topic", e.getMessage());
                 return;
             }
-            topics.add(Topic.of(name));
         }
         if (topics.size() > maxTopics) {
-            reject(exchange, "too_many_topics", "a stream may subscribe to at most " + maxTopics + " topics");
+            JsonResponses.error(exchange, 400, "too_many_topics", "a stream may subscribe to at most " + maxTopics + " topics");
             return;
         }
         Cursor resumeFrom;
         try {
             resumeFrom = resumePoint(exchange);
         } catch (IllegalArgumentException e) {
-            reject(exchange, "invalid_last_event_id", "Last-Event-ID is malformed: " + e.getMessage());
+            JsonResponses.error(exchange, 400, "invalid_last_event_id", "Last-Event-ID is malformed: " + e.getMessage());
             return;
         }
         if (draining.getAsBoolean()) {
-            giveBackSlot(exchange);
             refusals.refuse(exchange, Refusals.Reason.DRAINING);
             return;
         }
         if (!limiter.allow(addresses.of(exchange))) {
-            giveBackSlot(exchange);
             refusals.refuse(exchange, Refusals.Reason.RECONNECT_LIMIT);
             return;
         }
         SseResponse.start(exchange);
         SubscriberGrant grant = exchange.getAttachment(AuthHandler.GRANT);
+        // Taken before the stream writes its head: a lease still attached then is given back as unused.
         StreamLease lease = exchange.removeAttachment(StreamLease.KEY);
         Admission admission = new Admission(grant == null ? null : new TokenExpiry(grant.expiresAt(), retryHints),
                 lease == null ? StreamLease.NONE : lease);
         // Dispatching keeps the exchange open after this handler returns; the stream runs on this IO thread.
         exchange.dispatch(SameThreadExecutor.INSTANCE, () -> opener.open(exchange, topics, resumeFrom, opening(), admission));
-    }
-
-    private static void reject(HttpServerExchange exchange, String error, String message) {
-        giveBackSlot(exchange);
-        JsonResponses.error(exchange, 400, error, message);
-    }
-
-    /**
-     * A request that will not become a stream gives its slot back before its answer is written: a client
-     * that retries the moment it reads the answer must find the slot free, and the exchange's completion
-     * (where {@link StreamLimitHandler} would otherwise give it back) may come after the client has read it.
-     */
-    private static void giveBackSlot(HttpServerExchange exchange) {
-        StreamLease lease = exchange.removeAttachment(StreamLease.KEY);
-        if (lease != null) {
-            lease.release();
-        }
     }
 
     private Cursor resumePoint(HttpServerExchange exchange) {

@@ -4,6 +4,7 @@ import dev.herald.gateway.connection.StreamLease;
 import io.undertow.server.ExchangeCompletionListener;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
+import io.undertow.server.ResponseCommitListener;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -15,17 +16,18 @@ import java.util.concurrent.atomic.AtomicInteger;
  *
  * <p>An admitted request takes a slot at once and carries a {@link StreamLease} for it: the stream gives
  * it back when it closes; a request that never becomes a stream (a 400, a refusal further on) gives it
- * back before its answer is written, or at the latest when its exchange completes. So the counts cover streams being opened as well as open ones, and
+ * back just before its answer is written — a client that retries the moment it reads the answer finds the
+ * slot free, which it might not if the slot waited for the exchange to complete — or, if no answer is ever
+ * written, when its exchange completes. So the counts cover streams being opened as well as open ones, and
  * the caps hold under a burst of concurrent requests too. An address whose count falls to zero is
  * forgotten.
  */
 public final class StreamLimitHandler implements HttpHandler {
-    /** Gives back the slot of a request that ended without a stream taking its lease over. */
-    private static final ExchangeCompletionListener RELEASE_UNUSED = (exchange, nextListener) -> {
-        StreamLease unused = exchange.removeAttachment(StreamLease.KEY);
-        if (unused != null) {
-            unused.release();
-        }
+    /** Gives back the slot of a request answered without a stream taking its lease over. */
+    private static final ResponseCommitListener RELEASE_BEFORE_ANSWER = StreamLimitHandler::releaseUnused;
+    /** Gives back the slot of a request that ended with no answer at all. */
+    private static final ExchangeCompletionListener RELEASE_AT_END = (exchange, nextListener) -> {
+        releaseUnused(exchange);
         nextListener.proceed();
     };
 
@@ -58,8 +60,16 @@ public final class StreamLimitHandler implements HttpHandler {
             return;
         }
         exchange.putAttachment(StreamLease.KEY, () -> release(address));
-        exchange.addExchangeCompleteListener(RELEASE_UNUSED);
+        exchange.addResponseCommitListener(RELEASE_BEFORE_ANSWER);
+        exchange.addExchangeCompleteListener(RELEASE_AT_END);
         next.handleRequest(exchange);
+    }
+
+    private static void releaseUnused(HttpServerExchange exchange) {
+        StreamLease unused = exchange.removeAttachment(StreamLease.KEY);
+        if (unused != null) {
+            unused.release();
+        }
     }
 
     private boolean takeGatewaySlot() {

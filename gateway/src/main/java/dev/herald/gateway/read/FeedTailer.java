@@ -27,31 +27,38 @@ import org.slf4j.LoggerFactory;
  */
 public final class FeedTailer implements Runnable {
     private static final Logger LOG = LoggerFactory.getLogger(FeedTailer.class);
+    private static final int MAX_KNOWN_TOPICS = 10_000;
 
     private final RedisLink connection;
-    private final KeyLayout keys;
     private final int[] partitions;
     private final Dispatcher dispatcher;
     private final TailerMetrics metrics;
     private final Duration block;
     private final int count;
+    private final String[] feedKeys;
     private final StreamId[] positions;
-    private final Map<String, Integer> partitionOfKey = new HashMap<>();
+    private final Map<String, Integer> indexOfKey = new HashMap<>();
+    /**
+     * Topics met in the feeds, so a name read again is not validated again (the publisher validated it);
+     * only this tailer's thread uses it. Forgotten wholesale past {@link #MAX_KNOWN_TOPICS}.
+     */
+    private final Map<String, Topic> knownTopics = new HashMap<>();
     private volatile boolean running = true;
     private volatile boolean started;
 
     public FeedTailer(RedisLink connection, KeyLayout keys, int[] partitions,
                       Dispatcher dispatcher, TailerMetrics metrics, Duration block, int count) {
         this.connection = connection;
-        this.keys = keys;
         this.partitions = partitions.clone();
         this.dispatcher = dispatcher;
         this.metrics = metrics;
         this.block = block;
         this.count = count;
         this.positions = new StreamId[partitions.length];
-        for (int p : partitions) {
-            partitionOfKey.put(keys.feed(p), p);
+        this.feedKeys = new String[partitions.length];
+        for (int i = 0; i < partitions.length; i++) {
+            feedKeys[i] = keys.feed(partitions[i]);
+            indexOfKey.put(feedKeys[i], i);
         }
     }
 
@@ -90,7 +97,7 @@ public final class FeedTailer implements Runnable {
     /** A fresh gateway delivers from now on: each feed's current last entry is its starting point. */
     private void startAtFeedEnds(RedisClusterCommands<String, String> redis) {
         for (int i = 0; i < partitions.length; i++) {
-            List<StreamMessage<String, String>> last = redis.xrevrange(keys.feed(partitions[i]), Range.unbounded(), Limit.from(1));
+            List<StreamMessage<String, String>> last = redis.xrevrange(feedKeys[i], Range.unbounded(), Limit.from(1));
             positions[i] = last.isEmpty() ? StreamId.ZERO : StreamId.parse(last.get(0).getId());
             dispatcher.startAt(partitions[i], positions[i]);
         }
@@ -101,7 +108,7 @@ public final class FeedTailer implements Runnable {
     private void readOnce(RedisClusterCommands<String, String> redis) {
         XReadArgs.StreamOffset<String>[] offsets = new XReadArgs.StreamOffset[partitions.length];
         for (int i = 0; i < partitions.length; i++) {
-            offsets[i] = XReadArgs.StreamOffset.from(keys.feed(partitions[i]), positions[i].toString());
+            offsets[i] = XReadArgs.StreamOffset.from(feedKeys[i], positions[i].toString());
         }
         List<StreamMessage<String, String>> messages =
                 redis.xread(XReadArgs.Builder.block(block).count(count), offsets);
@@ -116,29 +123,33 @@ public final class FeedTailer implements Runnable {
             while (to < messages.size() && messages.get(to).getStream().equals(stream)) {
                 to++;
             }
-            dispatchRun(partitionOfKey.get(stream), messages.subList(from, to));
+            dispatchRun(indexOfKey.get(stream), messages.subList(from, to));
             from = to;
         }
     }
 
-    private void dispatchRun(int partition, List<StreamMessage<String, String>> run) {
+    /** Dispatches one feed's run of entries; {@code index} is the feed's place in {@link #partitions}. */
+    private void dispatchRun(int index, List<StreamMessage<String, String>> run) {
         List<Event> events = new ArrayList<>(run.size());
         for (StreamMessage<String, String> m : run) {
-            events.add(EntryFields.toEvent(Topic.of(m.getBody().get(EntryFields.TOPIC)), StreamId.parse(m.getId()), m.getBody()));
+            events.add(EntryFields.toEvent(topic(m.getBody().get(EntryFields.TOPIC)), StreamId.parse(m.getId()), m.getBody()));
         }
-        dispatcher.dispatch(partition, events);
+        dispatcher.dispatch(partitions[index], events);
         Event last = events.get(events.size() - 1);
-        positions[indexOf(partition)] = last.id();
+        positions[index] = last.id();
         metrics.dispatched(events.size(), last.publishedMicros());
     }
 
-    private int indexOf(int partition) {
-        for (int i = 0; i < partitions.length; i++) {
-            if (partitions[i] == partition) {
-                return i;
+    private Topic topic(String name) {
+        Topic known = knownTopics.get(name);
+        if (known == null) {
+            if (knownTopics.size() >= MAX_KNOWN_TOPICS) {
+                knownTopics.clear();
             }
+            known = Topic.of(name);
+            knownTopics.put(name, known);
         }
-        throw new IllegalStateException("partition " + partition + " is not tailed here");
+        return known;
     }
 
     private static void sleep(long millis) {

@@ -84,10 +84,6 @@ public final class HistoryPages {
         this.cacheBudgetBytes = cacheBudgetBytes;
     }
 
-    public int pageSize() {
-        return reader.pageSize();
-    }
-
     /**
      * The events of {@code topic} after {@code after}, for a replay that ends at {@code upTo}: a page, or the
      * rest of a cached page that covers it.

@@ -29,12 +29,8 @@ public final class HistoryReader {
         this.pageSize = pageSize;
     }
 
-    public int pageSize() {
-        return pageSize;
-    }
-
     /**
-     * Up to {@link #pageSize()} events of {@code topic} after {@code after}, in order, each encoded once.
+     * Up to the page size of events of {@code topic} after {@code after}, in order, each encoded once.
      * A page is {@link HistoryPage#full() full} if it holds a whole page: then its content never changes
      * (history only grows at the end), so it may be shared and cached.
      */
