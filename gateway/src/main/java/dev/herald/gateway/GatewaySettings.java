@@ -3,7 +3,6 @@ package dev.herald.gateway;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigValueFactory;
-import com.typesafe.config.ConfigValueType;
 import dev.herald.common.auth.TokenVerifier;
 import dev.herald.common.auth.TopicPatterns;
 import dev.herald.common.config.ConfigLoader;
@@ -16,7 +15,6 @@ import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 
@@ -110,7 +108,7 @@ public record GatewaySettings(RedisSettings redis, HttpSettings http, TlsSetting
         ConfigLoader.check(c, p + "cookie-name", cookie.matches("[A-Za-z0-9_.-]+"), "must be a cookie name (A-Z a-z 0-9 _ . -)");
         TopicPatterns publicTopics;
         try {
-            publicTopics = TopicPatterns.of(stringList(c, p + "public-topics"));
+            publicTopics = TopicPatterns.of(ConfigLoader.stringList(c, p + "public-topics"));
         } catch (IllegalArgumentException e) {
             throw new ConfigException.BadValue(c.origin(), p + "public-topics", e.getMessage());
         }
@@ -133,7 +131,7 @@ public record GatewaySettings(RedisSettings redis, HttpSettings http, TlsSetting
     private static CorsPolicy cors(Config c) {
         String key = "herald.cors.allowed-origins";
         List<String> origins = new ArrayList<>();
-        for (String origin : stringList(c, key)) {
+        for (String origin : ConfigLoader.stringList(c, key)) {
             try {
                 origins.add(normalizeOrigin(origin));
             } catch (IllegalArgumentException e) {
@@ -165,20 +163,6 @@ public record GatewaySettings(RedisSettings redis, HttpSettings http, TlsSetting
         int port = uri.getPort();
         boolean defaultPort = port == -1 || (scheme.equals("http") && port == 80) || (scheme.equals("https") && port == 443);
         return scheme + "://" + uri.getHost().toLowerCase(Locale.ROOT) + (defaultPort ? "" : ":" + port);
-    }
-
-    /**
-     * A list, given as a list in configuration (or as system properties {@code key.0}, {@code key.1}...) or as
-     * one comma-separated string (as environment variables are); absent is empty.
-     */
-    private static List<String> stringList(Config c, String key) {
-        if (!c.hasPath(key)) {
-            return List.of();
-        }
-        if (c.getValue(key).valueType() != ConfigValueType.STRING) {
-            return c.getStringList(key);
-        }
-        return Arrays.stream(c.getString(key).split(",")).map(String::strip).filter(v -> !v.isEmpty()).toList();
     }
 
     private static Duration positive(Config c, String key) {

@@ -32,8 +32,13 @@ public final class TopicPatterns {
     }
 
     public boolean matches(Topic topic) {
+        return matches(topic.name());
+    }
+
+    /** Matches a name that may not be a valid topic (it then matches only a pattern that spells it out). */
+    public boolean matches(String name) {
         for (TopicPattern pattern : patterns) {
-            if (pattern.matches(topic)) {
+            if (pattern.matches(name)) {
                 return true;
             }
         }

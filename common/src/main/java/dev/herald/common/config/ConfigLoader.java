@@ -3,6 +3,9 @@ package dev.herald.common.config;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigFactory;
+import com.typesafe.config.ConfigValueType;
+import java.util.Arrays;
+import java.util.List;
 import java.util.function.Function;
 
 /**
@@ -37,6 +40,20 @@ public final class ConfigLoader {
         if (!ok) {
             throw new ConfigException.BadValue(config.origin(), key, requirement);
         }
+    }
+
+    /**
+     * A list, given as a list in configuration (or as system properties {@code key.0}, {@code key.1}...) or as
+     * one comma-separated string (as environment variables are); absent is empty.
+     */
+    public static List<String> stringList(Config config, String key) {
+        if (!config.hasPath(key)) {
+            return List.of();
+        }
+        if (config.getValue(key).valueType() != ConfigValueType.STRING) {
+            return config.getStringList(key);
+        }
+        return Arrays.stream(config.getString(key).split(",")).map(String::strip).filter(v -> !v.isEmpty()).toList();
     }
 
     /** A configuration problem, described in one line that names the key. */

@@ -2,9 +2,8 @@ package dev.herald.common.http;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
-import com.typesafe.config.ConfigValueType;
+import dev.herald.common.config.ConfigLoader;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
@@ -43,7 +42,7 @@ public record CorsPolicy(Set<String> origins, boolean anyOrigin, String allowMet
         String key = "herald.cors.allowed-origins";
         Set<String> origins = new LinkedHashSet<>();
         boolean any = false;
-        for (String origin : origins(c, key)) {
+        for (String origin : ConfigLoader.stringList(c, key)) {
             if (origin.equals("*")) {
                 any = true;
             } else if (ORIGIN.matcher(origin).matches()) {
@@ -58,17 +57,6 @@ public record CorsPolicy(Set<String> origins, boolean anyOrigin, String allowMet
             throw new ConfigException.BadValue(c.origin(), "herald.cors.max-age", "must not be negative");
         }
         return new CorsPolicy(origins, any, String.join(", ", methods), String.join(", ", allowHeaders), String.join(", ", exposeHeaders), maxAge);
-    }
-
-    /** A list in configuration, or one comma-separated string (as the environment variable gives it). */
-    private static List<String> origins(Config c, String key) {
-        if (!c.hasPath(key)) {
-            return List.of();
-        }
-        if (c.getValue(key).valueType() == ConfigValueType.STRING) {
-            return Arrays.stream(c.getString(key).split(",")).map(String::strip).filter(o -> !o.isEmpty()).toList();
-        }
-        return c.getStringList(key);
     }
 
     /** True when any origin is allowed, i.e. CORS headers are sent at all. */

@@ -5,7 +5,6 @@ import dev.herald.common.auth.AuthFailure;
 import dev.herald.common.auth.AuthHeaders;
 import dev.herald.common.auth.Grant;
 import dev.herald.common.auth.TokenVerifier;
-import dev.herald.common.auth.TopicPattern;
 import dev.herald.common.auth.TopicPatterns;
 import dev.herald.common.http.JsonResponses;
 import dev.herald.gateway.auth.AuthSettings;
@@ -61,8 +60,10 @@ public final class AuthHandler implements HttpHandler {
 
     @Override
     public void handleRequest(HttpServerExchange exchange) throws Exception {
+        // Matched on the requested text, before the stream handler validates it as a topic name, so an
+        // invalid name is refused the same way with or without auth.
         List<String> restricted = exchange.getQueryParameters().getOrDefault("topic", new ArrayDeque<>()).stream()
-                .filter(t -> !matches(publicTopics, t)).toList();
+                .filter(t -> !publicTopics.matches(t)).toList();
         if (restricted.isEmpty()) {
             next.handleRequest(exchange); // public topics only (or none, which the stream handler answers)
             return;
@@ -79,7 +80,7 @@ public final class AuthHandler implements HttpHandler {
             return;
         }
         for (String topic : restricted) {
-            if (!matches(grant.subscribe(), topic)) {
+            if (!grant.subscribe().matches(topic)) {
                 metrics.authFailed("forbidden");
                 exchange.getResponseHeaders().put(Headers.WWW_AUTHENTICATE,
                         AuthHeaders.challenge(AuthHeaders.BEARER, null) + ", error=\"insufficient_scope\"");
@@ -89,19 +90,6 @@ public final class AuthHandler implements HttpHandler {
         }
         exchange.putAttachment(GRANT, SubscriberGrant.of(grant, clockSkew));
         next.handleRequest(exchange);
-    }
-
-    /**
-     * True if any of {@code patterns} matches {@code topic}. Matched on the requested text, before the stream
-     * handler validates it as a topic name, so an invalid name is refused the same way with or without auth.
-     */
-    private static boolean matches(TopicPatterns patterns, String topic) {
-        for (TopicPattern pattern : patterns.patterns()) {
-            if (pattern.matches(topic)) {
-                return true;
-            }
-        }
-        return false;
     }
 
     /** The token of the first source that has one: header, cookie, query parameter. */
