@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.herald.gateway.testing.Haproxy;
 import dev.herald.gateway.testing.NodeClients;
+import dev.herald.gateway.testing.ProcessCluster;
 import dev.herald.gateway.testing.ServiceProcess;
 import dev.herald.testing.RedisServer;
 import java.awt.image.BufferedImage;
@@ -25,11 +26,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import javax.imageio.ImageIO;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
@@ -58,27 +56,19 @@ class BrowserDemoIT {
     private static final Path SCREENSHOT = repositoryRoot().resolve(System.getProperty("herald.demo.screenshot", "gateway/target/demo.png"));
     private static final String TOPIC = "demo";
 
+    static ProcessCluster cluster;
     static Path dir;
-    static RedisServer redis;
-    static ServiceProcess publisher;
-    static final List<ServiceProcess> gateways = new ArrayList<>();
+    static List<ServiceProcess> gateways;
     static Haproxy haproxy;
 
     @BeforeAll
     static void start() throws Exception {
         assumeTrue(Files.isExecutable(CHROMIUM), "headless Chromium is not installed at " + CHROMIUM + " (apt-get install -y chromium)");
         assumeTrue(Haproxy.isInstalled(), "haproxy is not installed (apt-get install -y haproxy)");
-        dir = Files.createTempDirectory(Files.createDirectories(Path.of("target", "it-logs")), "browser");
-        redis = RedisServer.start();
-        Map<String, String> gatewayProps = Map.of("herald.redis.uri", redis.uri(), "herald.gateway.retry", "300ms");
-        // The three JVMs start side by side: start-up is most of this test's time.
-        var pub = CompletableFuture.supplyAsync(() -> startService("publisher", "publisher", Map.of("herald.redis.uri", redis.uri())));
-        var g0 = CompletableFuture.supplyAsync(() -> startService("gateway", "gateway-0", gatewayProps));
-        var g1 = CompletableFuture.supplyAsync(() -> startService("gateway", "gateway-1", gatewayProps));
-        publisher = pub.join();
-        gateways.add(g0.join());
-        gateways.add(g1.join());
-        haproxy = Haproxy.start(gateways, publisher, dir);
+        cluster = ProcessCluster.start("browser", RedisServer.Options.defaults(), 2, Map.of("herald.gateway.retry", "300ms"));
+        dir = cluster.dir();
+        gateways = cluster.gateways();
+        haproxy = cluster.balanceWithPublisher();
     }
 
     private static Path repositoryRoot() {
@@ -86,27 +76,10 @@ class BrowserDemoIT {
         return here.endsWith("gateway") ? here.getParent() : here;
     }
 
-    private static ServiceProcess startService(String module, String name, Map<String, String> props) {
-        try {
-            return ServiceProcess.start(module, name, props, dir);
-        } catch (IOException e) {
-            throw new IllegalStateException("cannot start " + name, e);
-        }
-    }
-
     @AfterAll
     static void stop() throws Exception {
-        if (haproxy != null) {
-            haproxy.close();
-        }
-        for (ServiceProcess g : gateways) {
-            g.close();
-        }
-        if (publisher != null) {
-            publisher.close();
-        }
-        if (redis != null) {
-            redis.close();
+        if (cluster != null) {
+            cluster.close();
         }
     }
 

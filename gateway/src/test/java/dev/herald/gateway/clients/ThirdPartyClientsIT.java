@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.herald.gateway.testing.Haproxy;
 import dev.herald.gateway.testing.NodeClients;
+import dev.herald.gateway.testing.ProcessCluster;
 import dev.herald.gateway.testing.ServiceProcess;
 import dev.herald.testing.RedisServer;
 import dev.herald.testing.SseParser;
@@ -15,15 +16,12 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -35,31 +33,26 @@ class ThirdPartyClientsIT {
     private static final HttpClient HTTP = HttpClient.newHttpClient();
     private static final Path NODE_DIR = NodeClients.DIR;
 
+    static ProcessCluster cluster;
     static Path dir;
-    static RedisServer redis;
     static ServiceProcess publisher;
-    static final List<ServiceProcess> gateways = new ArrayList<>();
+    static List<ServiceProcess> gateways;
     static Haproxy haproxy;
 
     @BeforeAll
     static void start() throws Exception {
-        dir = Files.createTempDirectory(Files.createDirectories(Path.of("target", "it-logs")), "clients");
-        redis = RedisServer.start();
-        publisher = ServiceProcess.start("publisher", "publisher", Map.of("herald.redis.uri", redis.uri()), dir);
-        for (int i = 0; i < 2; i++) {
-            gateways.add(ServiceProcess.start("gateway", "gateway-" + i, Map.of("herald.redis.uri", redis.uri(), "herald.gateway.retry", "300ms"), dir));
-        }
-        haproxy = Haproxy.start(gateways, dir);
+        cluster = ProcessCluster.start("clients", RedisServer.Options.defaults(), 2, Map.of("herald.gateway.retry", "300ms"));
+        dir = cluster.dir();
+        publisher = cluster.publisher();
+        gateways = cluster.gateways();
+        haproxy = cluster.balance();
     }
 
     @AfterAll
     static void stop() throws Exception {
-        haproxy.close();
-        for (ServiceProcess g : gateways) {
-            g.close();
+        if (cluster != null) {
+            cluster.close();
         }
-        publisher.close();
-        redis.close();
     }
 
     @Test

@@ -3,11 +3,10 @@ package dev.herald.gateway.faults;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.herald.gateway.testing.Haproxy;
+import dev.herald.gateway.testing.ProcessCluster;
 import dev.herald.gateway.testing.ResumingSseClient;
 import dev.herald.gateway.testing.ServiceProcess;
 import dev.herald.testing.RedisServer;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -28,25 +27,19 @@ class GatewayFailoverIT {
     private static final List<String> TOPICS = List.of("fo-a", "fo-b", "fo-c", "fo-d");
     private static final int CLIENTS = 40;
 
-    private Path dir;
-    private RedisServer redis;
+    private ProcessCluster cluster;
     private ServiceProcess publisher;
-    private final List<ServiceProcess> gateways = new ArrayList<>();
-    private Haproxy haproxy;
+    private List<ServiceProcess> gateways;
     private final List<ResumingSseClient> clients = new ArrayList<>();
     private final DeliveryCheck check = new DeliveryCheck();
 
     @BeforeEach
     void start() throws Exception {
-        dir = Files.createTempDirectory(Files.createDirectories(Path.of("target", "it-logs")), "failover");
-        redis = RedisServer.start();
-        Map<String, String> common = Map.of("herald.redis.uri", redis.uri());
-        publisher = ServiceProcess.start("publisher", "publisher", common, dir);
-        for (int i = 0; i < 2; i++) {
-            gateways.add(ServiceProcess.start("gateway", "gateway-" + i, Map.of("herald.redis.uri", redis.uri(),
-                    "herald.gateway.retry", "300ms", "herald.gateway.drain.period", "4s"), dir));
-        }
-        haproxy = Haproxy.start(gateways, dir);
+        cluster = ProcessCluster.start("failover", RedisServer.Options.defaults(), 2,
+                Map.of("herald.gateway.retry", "300ms", "herald.gateway.drain.period", "4s"));
+        publisher = cluster.publisher();
+        gateways = cluster.gateways();
+        Haproxy haproxy = cluster.balance();
         for (int i = 0; i < CLIENTS; i++) {
             clients.add(new ResumingSseClient(haproxy.port(), "/v1/stream?topic=" + TOPICS.get(i % TOPICS.size())));
         }
@@ -60,17 +53,8 @@ class GatewayFailoverIT {
         for (ResumingSseClient c : clients) {
             c.close();
         }
-        if (haproxy != null) {
-            haproxy.close();
-        }
-        for (ServiceProcess g : gateways) {
-            g.close();
-        }
-        if (publisher != null) {
-            publisher.close();
-        }
-        if (redis != null) {
-            redis.close();
+        if (cluster != null) {
+            cluster.close();
         }
     }
 

@@ -3,10 +3,9 @@ package dev.herald.gateway.faults;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.herald.gateway.testing.ResumingSseClient;
+import dev.herald.gateway.testing.ProcessCluster;
 import dev.herald.gateway.testing.ServiceProcess;
 import dev.herald.testing.RedisServer;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -27,12 +26,12 @@ class RedisRestartIT {
 
     @Test
     void gatewaysRecoverOnTheirOwnAndNoAcknowledgedEventIsLost() throws Exception {
-        Path dir = Files.createTempDirectory(Files.createDirectories(Path.of("target", "it-logs")), "redis-restart");
         DeliveryCheck check = new DeliveryCheck();
         List<ResumingSseClient> clients = new ArrayList<>();
-        try (RedisServer redis = RedisServer.start(RedisServer.Options.defaults().withAppendOnly(true));
-             ServiceProcess publisher = ServiceProcess.start("publisher", "publisher", Map.of("herald.redis.uri", redis.uri()), dir);
-             ServiceProcess gateway = ServiceProcess.start("gateway", "gateway", Map.of("herald.redis.uri", redis.uri()), dir)) {
+        try (ProcessCluster cluster = ProcessCluster.start("redis-restart", RedisServer.Options.defaults().withAppendOnly(true), 1, Map.of())) {
+            RedisServer redis = cluster.redis();
+            ServiceProcess publisher = cluster.publisher();
+            ServiceProcess gateway = cluster.gateway(0);
             for (int i = 0; i < 10; i++) {
                 ResumingSseClient c = new ResumingSseClient(gateway.port(), "/v1/stream?topic=" + TOPICS.get(i % 2));
                 clients.add(c);

@@ -3,13 +3,13 @@ package dev.herald.gateway.faults;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.herald.gateway.testing.ProcessCluster;
 import dev.herald.gateway.testing.ServiceProcess;
 import dev.herald.gateway.testing.SseSwarm;
 import dev.herald.testing.RedisServer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -36,13 +36,12 @@ class ResumeStormBenchmarkIT {
     @Test
     void aSurvivorAbsorbsADeadGatewaysClientsWhileItsOwnStayFast() throws Exception {
         assumeTrue(Boolean.getBoolean("herald.bench.storm"), "a benchmark: run with -Dherald.bench.storm=true");
-        Path dir = Files.createTempDirectory(Files.createDirectories(Path.of("target", "it-logs")), "storm-bench");
         DeliveryCheck check = new DeliveryCheck();
-        Map<String, String> props = new HashMap<>(Map.of("herald.http.io-threads", "2"));
-        try (RedisServer redis = RedisServer.start();
-             ServiceProcess publisher = ServiceProcess.start("publisher", "publisher", Map.of("herald.redis.uri", redis.uri()), dir);
-             ServiceProcess a = ServiceProcess.start("gateway", "gateway-a", with(props, redis), dir);
-             ServiceProcess b = ServiceProcess.start("gateway", "gateway-b", with(props, redis), dir)) {
+        try (ProcessCluster cluster = ProcessCluster.start("storm-bench", RedisServer.Options.defaults(), 2, Map.of("herald.http.io-threads", "2"))) {
+            RedisServer redis = cluster.redis();
+            ServiceProcess publisher = cluster.publisher();
+            ServiceProcess a = cluster.gateway(0);
+            ServiceProcess b = cluster.gateway(1);
             try (SseSwarm onA = new SseSwarm(paths(ON_A), a.port(), b.port());
                  SseSwarm onB = new SseSwarm(paths(ON_B), b.port())) {
                 Awaitility.await().atMost(Duration.ofMinutes(3)).until(() -> onA.streaming() == ON_A && onB.streaming() == ON_B);
@@ -103,11 +102,6 @@ class ResumeStormBenchmarkIT {
         return IntStream.range(0, n).mapToObj(i -> "/v1/stream?topic=" + TOPICS.get(i % TOPICS.size())).toList();
     }
 
-    private static Map<String, String> with(Map<String, String> props, RedisServer redis) {
-        Map<String, String> all = new HashMap<>(props);
-        all.put("herald.redis.uri", redis.uri());
-        return all;
-    }
 
     private static String ms(long micros) {
         return String.format("%.1f", micros / 1000.0);

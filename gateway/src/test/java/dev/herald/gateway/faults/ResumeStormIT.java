@@ -2,22 +2,14 @@ package dev.herald.gateway.faults;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.herald.gateway.testing.ProcessCluster;
 import dev.herald.gateway.testing.ServiceProcess;
 import dev.herald.gateway.testing.SseSwarm;
 import dev.herald.testing.RedisServer;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.IntStream;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
@@ -34,17 +26,15 @@ class ResumeStormIT {
     private static final int CLIENTS = 2000;
     private static final List<String> TOPICS = IntStream.range(0, 20).mapToObj(i -> "storm-" + i).toList();
     private static final long BOUND = 64 * 1024;
-    private static final HttpClient HTTP = HttpClient.newHttpClient();
 
     @Test
     void twoThousandClientsOfAKilledGatewayResumeOnTheSurvivorWithNothingLostOrDuplicated() throws Exception {
-        Path dir = Files.createTempDirectory(Files.createDirectories(Path.of("target", "it-logs")), "storm");
         DeliveryCheck check = new DeliveryCheck();
         Map<String, String> props = Map.of("herald.gateway.max-pending-bytes", String.valueOf(BOUND), "herald.gateway.retry", "300ms");
-        try (RedisServer redis = RedisServer.start();
-             ServiceProcess publisher = ServiceProcess.start("publisher", "publisher", Map.of("herald.redis.uri", redis.uri()), dir);
-             ServiceProcess a = ServiceProcess.start("gateway", "gateway-a", with(props, redis), dir);
-             ServiceProcess b = ServiceProcess.start("gateway", "gateway-b", with(props, redis), dir)) {
+        try (ProcessCluster cluster = ProcessCluster.start("storm", RedisServer.Options.defaults(), 2, props)) {
+            ServiceProcess publisher = cluster.publisher();
+            ServiceProcess a = cluster.gateway(0);
+            ServiceProcess b = cluster.gateway(1);
             List<String> paths = IntStream.range(0, CLIENTS).mapToObj(i -> "/v1/stream?topic=" + TOPICS.get(i % TOPICS.size())).toList();
             try (SseSwarm swarm = new SseSwarm(paths, a.port(), b.port())) {
                 Awaitility.await("all clients streaming from A").atMost(Duration.ofSeconds(60)).until(() -> swarm.streaming() == CLIENTS);
@@ -92,12 +82,4 @@ class ResumeStormIT {
             }
         }
     }
-
-    private static Map<String, String> with(Map<String, String> props, RedisServer redis) {
-        Map<String, String> all = new java.util.HashMap<>(props);
-        all.put("herald.redis.uri", redis.uri());
-        return all;
-    }
-
-    /** The value of the first Prometheus sample whose line starts with the regex {@code series}. */
 }
