@@ -50,7 +50,8 @@ while (($#)); do
 done
 
 say() { printf '%s\n' "$*" >&2; }
-die() { printf 'error: %s\n' "$*" >&2; exit 1; }
+# shellcheck source=lib.sh
+source "$ROOT/scripts/lib.sh"
 
 # --- prerequisites ------------------------------------------------------------------------------------
 command -v redis-server >/dev/null 2>&1 || die "redis-server not found (apt-get install -y redis-server)"
@@ -131,31 +132,7 @@ trap cleanup EXIT
 trap 'say ""; say "Stopping ..."; exit 130' INT
 trap 'exit 143' TERM
 
-# --- ports --------------------------------------------------------------------------------------------
-TAKEN=" "
-port_in_use() {
-    local port="$1"
-    if (exec 3<>"/dev/tcp/$HOST/$port") 2>/dev/null; then return 0; fi
-    if command -v python3 >/dev/null 2>&1; then
-        ! python3 -c 'import socket,sys; s=socket.socket(); s.bind((sys.argv[1], int(sys.argv[2])))' "$HOST" "$port" 2>/dev/null
-    else
-        return 1
-    fi
-}
-# A free port in 20000-29999: below the ephemeral range, so the generator's own outgoing connections
-# cannot hold it; never 6379.
-pick_port() {
-    local var="$1" port tries=0
-    while :; do
-        port=$((20000 + RANDOM % 10000))
-        if [[ "$TAKEN" != *" $port "* ]] && ! port_in_use "$port"; then break; fi
-        tries=$((tries + 1))
-        ((tries < 200)) || die "could not find a free port"
-    done
-    TAKEN+="$port "
-    printf -v "$var" '%s' "$port"
-}
-
+# --- start-up ---------------------------------------------------------------------------------------
 wait_for() { # wait_for NAME SECONDS COMMAND...: 1 if the process died meanwhile, exits on timeout
     local name="$1" seconds="$2" deadline
     shift 2
@@ -173,6 +150,7 @@ wait_for() { # wait_for NAME SECONDS COMMAND...: 1 if the process died meanwhile
     done
 }
 
+# --- ports (lib.sh) -----------------------------------------------------------------------------------
 pick_port REDIS_PORT
 pick_port PUBLISHER_PORT
 pick_port PUBLISHER_ADMIN
@@ -185,19 +163,6 @@ pick_port NCHAN_PORT
 read -r -a HERALD_OPTS <<<"${HERALD_JAVA_OPTS:--Xmx1g}"
 read -r -a BENCH_OPTS <<<"${BENCH_JAVA_OPTS:--Xmx1g}"
 REDIS_URI="redis://$HOST:$REDIS_PORT"
-
-redis_cmd() {
-    if command -v redis-cli >/dev/null 2>&1; then
-        redis-cli -h "$HOST" -p "$REDIS_PORT" "$@"
-    else
-        local reply
-        exec 3<>"/dev/tcp/$HOST/$REDIS_PORT" || return 1
-        printf '%s\r\n' "$*" >&3
-        read -r -t 2 reply <&3 || true
-        exec 3<&- 3>&-
-        printf '%s\n' "${reply#+}"
-    fi
-}
 
 start_redis() {
     mkdir -p "$TMP/redis"

@@ -44,7 +44,8 @@ for arg in "$@"; do
 done
 
 say() { printf '%s\n' "$*"; }
-die() { printf 'error: %s\n' "$*" >&2; exit 1; }
+# shellcheck source=lib.sh
+source "$ROOT/scripts/lib.sh"
 
 # --- prerequisites ------------------------------------------------------------------------------------
 if ! command -v redis-server >/dev/null 2>&1; then
@@ -98,60 +99,23 @@ trap 'say ""; say "Stopping ..."; exit 130' INT
 trap 'exit 143' TERM
 
 # --- ports --------------------------------------------------------------------------------------------
-TAKEN=" "
-
-port_in_use() {
-    local port="$1"
-    if (exec 3<>"/dev/tcp/$HOST/$port") 2>/dev/null; then
-        return 0 # something answers there
-    fi
-    if command -v python3 >/dev/null 2>&1; then
-        # Nothing listens; make sure we can also bind it (it may be held by a socket that is not listening).
-        ! python3 -c 'import socket,sys; s=socket.socket(); s.bind((sys.argv[1], int(sys.argv[2])))' "$HOST" "$port" 2>/dev/null
-    else
-        return 1
-    fi
-}
-
-# pick_port VAR: uses $VAR if set (checking it), else a free port in 20000-29999 (below the kernel's
-# ephemeral range, so an outgoing connection cannot be holding it), never 6379, never one already picked.
-pick_port() {
-    local var="$1" port tries=0
-    port="${!var:-}"
-    if [[ -n "$port" ]]; then
-        [[ "$port" =~ ^[0-9]+$ ]] && ((port > 0 && port < 65536)) || die "$var=$port is not a TCP port"
-        [[ "$port" != 6379 ]] || die "$var=6379: this script never uses 6379, so a Redis already there is left alone"
-        [[ "$TAKEN" != *" $port "* ]] || die "$var=$port is also given for another service"
-        port_in_use "$port" && die "$var=$port is already in use"
-    else
-        while :; do
-            port=$((20000 + RANDOM % 10000))
-            if [[ "$TAKEN" != *" $port "* ]] && ! port_in_use "$port"; then break; fi
-            tries=$((tries + 1))
-            ((tries < 200)) || die "could not find a free port"
-        done
-    fi
-    TAKEN+="$port "
-    printf -v "$var" '%s' "$port"
-}
-
 USE_LB=0
 if [[ "${HERALD_NO_LB:-0}" != 1 ]] && command -v haproxy >/dev/null 2>&1; then
     USE_LB=1
 fi
 
-pick_port REDIS_PORT
-pick_port PUBLISHER_PORT
-pick_port PUBLISHER_ADMIN_PORT
-pick_port GATEWAY1_PORT
-pick_port GATEWAY1_ADMIN_PORT
-pick_port GATEWAY2_PORT
-pick_port GATEWAY2_ADMIN_PORT
-if [[ $USE_LB == 1 ]]; then pick_port LB_PORT; fi
+pick_port REDIS_PORT --env
+pick_port PUBLISHER_PORT --env
+pick_port PUBLISHER_ADMIN_PORT --env
+pick_port GATEWAY1_PORT --env
+pick_port GATEWAY1_ADMIN_PORT --env
+pick_port GATEWAY2_PORT --env
+pick_port GATEWAY2_ADMIN_PORT --env
+if [[ $USE_LB == 1 ]]; then pick_port LB_PORT --env; fi
 if [[ $USE_TLS == 1 ]]; then
-    pick_port GATEWAY1_TLS_PORT
-    pick_port GATEWAY2_TLS_PORT
-    if [[ $USE_LB == 1 ]]; then pick_port LB_TLS_PORT; fi
+    pick_port GATEWAY1_TLS_PORT --env
+    pick_port GATEWAY2_TLS_PORT --env
+    if [[ $USE_LB == 1 ]]; then pick_port LB_TLS_PORT --env; fi
 fi
 
 # --- process helpers ----------------------------------------------------------------------------------
@@ -187,18 +151,7 @@ wait_until() { # wait_until INDEX LOGFILE SECONDS DESCRIPTION COMMAND...
     done
 }
 
-redis_pings() {
-    if command -v redis-cli >/dev/null 2>&1; then
-        [[ "$(redis-cli -h "$HOST" -p "$REDIS_PORT" ping 2>/dev/null)" == PONG ]]
-    else
-        local reply
-        exec 3<>"/dev/tcp/$HOST/$REDIS_PORT" || return 1
-        printf 'PING\r\n' >&3
-        read -r -t 1 reply <&3 || true
-        exec 3<&- 3>&-
-        [[ "$reply" == +PONG* ]]
-    fi
-}
+redis_pings() { [[ "$(redis_cmd PING 2>/dev/null)" == PONG ]]; }
 
 healthy() { curl -fsS -o /dev/null --max-time 2 "$1/health"; }
 
