@@ -12,6 +12,7 @@ import dev.herald.gateway.auth.AuthSettings;
 import dev.herald.gateway.connection.CloseReason;
 import dev.herald.gateway.connection.ConnectionLimits;
 import dev.herald.gateway.connection.IoLoops;
+import dev.herald.gateway.connection.OverloadGuard;
 import dev.herald.gateway.connection.RetryHints;
 import dev.herald.gateway.connection.StreamOpener;
 import dev.herald.gateway.dispatch.Dispatcher;
@@ -24,6 +25,7 @@ import dev.herald.gateway.http.RequestHeaderLimitHandler;
 import dev.herald.gateway.http.StreamHandler;
 import dev.herald.gateway.http.StreamLimitHandler;
 import dev.herald.gateway.metrics.GatewayMetrics;
+import dev.herald.gateway.read.FeedPositions;
 import dev.herald.gateway.read.FeedTailers;
 import dev.herald.gateway.read.HistoryPages;
 import dev.herald.gateway.read.HistoryReader;
@@ -35,7 +37,12 @@ import io.undertow.server.HttpHandler;
 import io.undertow.server.RoutingHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import org.xnio.OptionMap;
 import org.xnio.Options;
+import org.xnio.Xnio;
+import org.xnio.XnioWorker;
 
 /**
  * The gateway service: tails the partition feeds, keeps the local SSE streams and writes events to them.
@@ -48,7 +55,9 @@ public final class Gateway implements AutoCloseable {
     private final RedisConnector redis;
     private final RedisLink commands;
     private final FeedTailers tailers;
-    private final IoLoops loops = new IoLoops();
+    private final XnioWorker worker;
+    private final IoLoops loops;
+    private final OverloadGuard overload;
     private final PrometheusMeterRegistry registry;
     private final GatewayMetrics metrics;
     private final Undertow server;
@@ -62,14 +71,20 @@ public final class Gateway implements AutoCloseable {
         this.registry = Metrics.newRegistry("gateway");
         this.metrics = new GatewayMetrics(registry);
         int partitions = settings.redis().partitions().count();
-        Dispatcher dispatcher = new Dispatcher(partitions);
-        this.tailers = new FeedTailers(redis, dispatcher, metrics, settings.tailerBlock(), settings.tailerCount());
+        // The worker is made here, not by Undertow, so that every IO thread's loop exists before a tailer posts.
+        this.worker = newWorker(settings.http().ioThreads());
+        this.overload = new OverloadGuard(settings.overload().lagBudget().toNanos() / 1000, settings.overload().shedFraction(),
+                worker.getIoThreadCount());
+        this.loops = new IoLoops(worker, partitions, settings.maxWaitingBytes(), overload, new RetryHints(settings.retry().toMillis()));
+        metrics.watchOverload(overload);
+        FeedPositions read = new FeedPositions(partitions);
+        this.tailers = new FeedTailers(redis, new Dispatcher(loops.all()), read, metrics, settings.tailerBlock(), settings.tailerCount());
 
         HistoryPages history = new HistoryPages(new HistoryReader(commands.async(), settings.redis().keys(), settings.replayPageSize()),
-                dispatcher::lastDispatched, metrics, settings.replayReadsInFlight(), settings.replayCacheBytes());
+                read::get, metrics, settings.replayReadsInFlight(), settings.replayCacheBytes());
         ConnectionLimits limits = new ConnectionLimits(settings.maxPendingBytes(), settings.maxUnwritable().toNanos(),
                 settings.heartbeatInterval().toNanos(), settings.writeWindow().toNanos(), settings.replayMaxEvents());
-        StreamOpener opener = new StreamOpener(settings.redis().partitions(), dispatcher, history, limits, metrics, loops);
+        StreamOpener opener = new StreamOpener(settings.redis().partitions(), history, limits, metrics, loops);
         DemoPageHandler demoPage = new DemoPageHandler();
         RoutingHandler routes = Handlers.routing()
                 .get("/v1/stream", streamEndpoint(opener))
@@ -81,8 +96,7 @@ public final class Gateway implements AutoCloseable {
         HttpHandler root = new RequestHeaderLimitHandler(settings.maxHeaderSize(), routes);
         root = CorsHandler.wrap(settings.cors(), root); // outermost (when origins are listed): every answer, errors too, is readable cross-origin
         Undertow.Builder builder = Listeners.add(Undertow.builder(), settings.http(), settings.tls())
-                .setIoThreads(settings.http().ioThreads())
-                .setWorkerThreads(2) // nothing blocking runs on workers
+                .setWorker(worker)
                 .setSocketOption(Options.TCP_NODELAY, true)
                 .setServerOption(UndertowOptions.ALWAYS_SET_KEEP_ALIVE, false)
                 .setServerOption(UndertowOptions.MAX_HEADER_SIZE, RequestHeaderLimitHandler.PARSE_LIMIT_FACTOR * settings.maxHeaderSize())
@@ -103,7 +117,7 @@ public final class Gateway implements AutoCloseable {
     private HttpHandler streamEndpoint(StreamOpener opener) {
         Refusals refusals = new Refusals(settings.retry().toMillis(), metrics);
         ClientAddress addresses = new ClientAddress(settings.trustForwardedFor());
-        HttpHandler handler = new StreamHandler(opener, settings, () -> draining, refusals, addresses);
+        HttpHandler handler = new StreamHandler(opener, settings, this::refusalReason, refusals, addresses);
         if (settings.maxStreams() > 0 || settings.maxStreamsPerAddress() > 0) {
             handler = new StreamLimitHandler(settings.maxStreams(), settings.maxStreamsPerAddress(), addresses, refusals, handler);
         }
@@ -112,6 +126,30 @@ public final class Gateway implements AutoCloseable {
             handler = new AuthHandler(auth, metrics, handler);
         }
         return handler;
+    }
+
+    /** Why new streams are refused now, or null to serve them. */
+    private Refusals.Reason refusalReason() {
+        if (draining) {
+            return Refusals.Reason.DRAINING;
+        }
+        if (!tailers.isPositioned()) {
+            return Refusals.Reason.STARTING; // live delivery cannot yet say where a stream starts
+        }
+        return overload.isOverloaded() ? Refusals.Reason.OVERLOADED : null;
+    }
+
+    private static XnioWorker newWorker(int ioThreads) {
+        try {
+            return Xnio.getInstance(Undertow.class.getClassLoader()).createWorker(OptionMap.builder()
+                    .set(Options.WORKER_IO_THREADS, ioThreads)
+                    .set(Options.WORKER_TASK_CORE_THREADS, 2) // nothing blocking runs on workers
+                    .set(Options.WORKER_TASK_MAX_THREADS, 2)
+                    .set(Options.TCP_NODELAY, true)
+                    .getMap());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /** Connects to Redis, starts tailing and listening. */
@@ -174,6 +212,7 @@ public final class Gateway implements AutoCloseable {
             admin.close();
         }
         server.stop();
+        worker.shutdown();
         tailers.close();
         commands.close();
         redis.close();

@@ -38,6 +38,8 @@ import java.util.Locale;
  * @param replayMaxEvents   events one resume may replay per partition
  * @param tailerBlock       XREAD BLOCK timeout
  * @param tailerCount       XREAD COUNT
+ * @param maxWaitingBytes   live batch bytes that may wait for one IO thread before the tailers stop reading
+ * @param overload          when the gateway counts as overloaded and how fast it sheds then
  * @param maxStreams        streams the gateway serves at once, 0 for no limit
  * @param maxStreamsPerAddress streams one client address may have open, 0 for no limit
  * @param maxHeaderSize     largest request head (request line and headers) answered other than 431
@@ -48,11 +50,19 @@ public record GatewaySettings(RedisSettings redis, HttpSettings http, TlsSetting
                               Duration heartbeatInterval, Duration writeWindow, int sendBufferBytes, Duration retry, Duration drainPeriod, int maxTopics,
                               double reconnectPerSecond, double reconnectBurst, boolean trustForwardedFor,
                               int replayPageSize, int replayReadsInFlight, long replayCacheBytes, long replayMaxEvents,
-                              Duration tailerBlock, int tailerCount, int maxStreams, int maxStreamsPerAddress, int maxHeaderSize,
+                              Duration tailerBlock, int tailerCount, long maxWaitingBytes, Overload overload, int maxStreams, int maxStreamsPerAddress, int maxHeaderSize,
                               AuthSettings auth, CorsPolicy cors) {
     /** What a CORS preflight allows: stream requests, with what fetch-based SSE clients send beyond the safelisted headers. */
     static final List<String> CORS_METHODS = List.of("GET", "OPTIONS");
     static final List<String> CORS_HEADERS = List.of("Authorization", "Last-Event-ID", "Cache-Control");
+
+    /**
+     * @param lagBudget    delivery lag (publish to taken by an IO thread) beyond which the gateway refuses new
+     *                     streams and sheds some; zero turns overload control off
+     * @param shedFraction share of an overloaded IO thread's streams shed per timer tick (250 ms)
+     */
+    public record Overload(Duration lagBudget, double shedFraction) {
+    }
 
     public static GatewaySettings from(Config c) {
         return ConfigLoader.read(c, cfg -> {
@@ -89,6 +99,12 @@ public record GatewaySettings(RedisSettings redis, HttpSettings http, TlsSetting
                     "must be shorter than herald.redis.command-timeout");
             int count = cfg.getInt(p + "tailer.count");
             ConfigLoader.check(cfg, p + "tailer.count", count >= 1 && count <= 100_000, "must be between 1 and 100000");
+            long waiting = cfg.getBytes(p + "dispatch.max-waiting");
+            ConfigLoader.check(cfg, p + "dispatch.max-waiting", waiting >= 64 * 1024, "must be at least 64KiB");
+            Duration lagBudget = cfg.getDuration(p + "overload.lag-budget");
+            ConfigLoader.check(cfg, p + "overload.lag-budget", !lagBudget.isNegative(), "must not be negative (0 turns overload control off)");
+            double shedFraction = cfg.getDouble(p + "overload.shed-fraction");
+            ConfigLoader.check(cfg, p + "overload.shed-fraction", shedFraction > 0 && shedFraction <= 1, "must be above 0 and at most 1");
             int maxStreams = cfg.getInt(p + "limits.max-streams");
             ConfigLoader.check(cfg, p + "limits.max-streams", maxStreams >= 0, "must not be negative (0 for no limit)");
             int perAddress = cfg.getInt(p + "limits.max-streams-per-address");
@@ -97,7 +113,7 @@ public record GatewaySettings(RedisSettings redis, HttpSettings http, TlsSetting
             ConfigLoader.check(cfg, p + "limits.max-header-size", header >= 4096 && header <= 1024 * 1024, "must be between 4KiB and 1MiB");
             return new GatewaySettings(redis, HttpSettings.from(cfg), TlsSettings.from(cfg), pending, unwritable, heartbeat, writeWindow, (int) sendBuffer,
                     retry, drain, topics, perSecond, burst, forwarded, page, inFlight, cache, maxEvents, block, count,
-                    maxStreams, perAddress, (int) header, auth(cfg), cors(cfg));
+                    waiting, new Overload(lagBudget, shedFraction), maxStreams, perAddress, (int) header, auth(cfg), cors(cfg));
         });
     }
 

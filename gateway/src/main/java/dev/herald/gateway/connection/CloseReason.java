@@ -8,6 +8,8 @@ public enum CloseReason {
     PENDING_BYTES(true),
     /** Shed: the socket accepted nothing for longer than allowed. */
     UNWRITABLE(true),
+    /** Shed: the gateway was behind on delivery by more than its budget; the client resumes elsewhere. */
+    OVERLOAD(true),
     /** The client went away (seen as a closed connection). */
     CLIENT_CLOSED(false),
     /** Writing to the socket failed. */

@@ -1,6 +1,13 @@
 package dev.herald.gateway.connection;
 
+import dev.herald.common.event.StreamId;
+import dev.herald.common.topic.Topic;
+import dev.herald.gateway.dispatch.BatchSink;
+import dev.herald.gateway.dispatch.LiveBatch;
+import dev.herald.gateway.dispatch.SharedFrame;
+import dev.herald.gateway.metrics.GatewayMetrics;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
@@ -8,19 +15,32 @@ import java.util.concurrent.TimeUnit;
 import org.xnio.XnioIoThread;
 
 /**
- * The connections of one XNIO IO thread and the single timer that serves them all: heartbeats, the
- * unwritable-time check and pending-bytes sampling, instead of a scheduled task per connection. Used
- * only on its IO thread.
+ * One XNIO IO thread's share of the gateway: its connections, its subscription index, the live batches
+ * posted to it, and the single timer that serves all its connections (heartbeats, the unwritable-time
+ * check, pending-bytes sampling, overload shedding) instead of a scheduled task per connection.
+ *
+ * <p>Everything but {@link #post}, {@link #hasRoom} and {@link #size} runs on the loop's thread, so none
+ * of it is locked. A drain of the inbox offers every posted batch's frames to their subscribers, then
+ * writes each connection that received frames once.
  */
-public final class IoLoop {
+public final class IoLoop implements BatchSink {
     static final long TICK_MILLIS = 250;
 
+    private final int index;
     private final XnioIoThread thread;
     private final Set<SseConnection> connections = new LinkedHashSet<>();
+    private final SubscriptionIndex subscriptions;
+    private final LiveInbox inbox;
+    private final OverloadGuard overload;
+    private final RetryHints shedHints;
+    /** Connections that got frames in the current drain, written once at its end. */
+    private final List<SseConnection> touched = new ArrayList<>();
     private Drain drain;
     /** Connections waiting for the end of their write window, and whether a task will flush them. */
     private final List<SseConnection> deferred = new ArrayList<>();
     private boolean deferredScheduled;
+    /** The largest delivery lag seen since the last tick. */
+    private long lagMicros;
     /** The number of connections, for other threads. */
     private volatile int size;
 
@@ -35,13 +55,79 @@ public final class IoLoop {
         }
     }
 
-    IoLoop(XnioIoThread thread) {
+    IoLoop(int index, XnioIoThread thread, int partitions, long maxWaitingBytes, OverloadGuard overload, RetryHints shedHints) {
+        this.index = index;
         this.thread = thread;
+        this.subscriptions = new SubscriptionIndex(partitions);
+        this.inbox = new LiveInbox(thread, maxWaitingBytes, this::deliverPosted);
+        this.overload = overload;
+        this.shedHints = shedHints;
         thread.executeAtInterval(this::tick, TICK_MILLIS, TimeUnit.MILLISECONDS);
     }
 
     public XnioIoThread thread() {
         return thread;
+    }
+
+    @Override
+    public void post(LiveBatch batch) {
+        inbox.post(batch);
+    }
+
+    @Override
+    public boolean hasRoom() {
+        return inbox.hasRoom();
+    }
+
+    /** Delivers every batch posted so far, then writes each connection that got frames, once. */
+    private void deliverPosted() {
+        inbox.drainTo(this::deliver);
+        for (int i = 0; i < touched.size(); i++) {
+            touched.get(i).flush();
+        }
+        touched.clear();
+    }
+
+    private void deliver(LiveBatch batch) {
+        subscriptions.advance(batch.partition(), batch.watermark());
+        List<SharedFrame> frames = batch.frames();
+        for (int i = 0; i < frames.size(); i++) {
+            SharedFrame frame = frames.get(i);
+            for (SseConnection c : subscriptions.subscribers(frame.topic())) {
+                if (c.offer(frame)) {
+                    touched.add(c);
+                }
+            }
+        }
+        if (batch.newestPublishedMicros() > 0) {
+            lagMicros = Math.max(lagMicros, GatewayMetrics.nowMicros() - batch.newestPublishedMicros());
+        }
+    }
+
+    /**
+     * Subscribes {@code connection} to {@code topics} (all of {@code partition}) and returns the loop's
+     * watermark for the partition: every later event of these topics will be offered to it live; every
+     * earlier one is in history.
+     */
+    StreamId register(SseConnection connection, int partition, Collection<Topic> topics) {
+        if (subscriptions.watermark(partition) == null) {
+            deliverPosted(); // the tailer's start position may still be waiting in the inbox
+        }
+        StreamId watermark = subscriptions.watermark(partition);
+        if (watermark == null) {
+            throw new IllegalStateException("partition " + partition + " is not positioned yet");
+        }
+        subscriptions.add(connection, topics);
+        return watermark;
+    }
+
+    void unregister(SseConnection connection, Collection<Topic> topics) {
+        subscriptions.remove(connection, topics);
+    }
+
+    /** The ID of the last event of {@code partition} this loop has offered to its connections. */
+    StreamId watermark(int partition) {
+        return subscriptions.watermark(partition);
     }
 
     void add(SseConnection connection) {
@@ -93,11 +179,25 @@ public final class IoLoop {
 
     private void tick() {
         long now = System.nanoTime();
-        for (SseConnection c : connections()) {
+        SseConnection[] open = connections();
+        for (SseConnection c : open) {
             c.tick(now);
         }
+        shedIfOverloaded(open);
         if (drain != null) {
             drainStep(now);
+        }
+    }
+
+    /** Sheds the share of streams the overload guard asks for, newest first (they have the least to lose). */
+    private void shedIfOverloaded(SseConnection[] open) {
+        int toShed = overload.report(index, lagMicros, open.length);
+        lagMicros = 0;
+        for (int i = open.length - 1; i >= 0 && toShed > 0; i--) {
+            if (!open[i].isClosing() && !open[i].isClosed()) {
+                open[i].closeAfterFlush(shedHints.frame(), CloseReason.OVERLOAD);
+                toShed--;
+            }
         }
     }
 

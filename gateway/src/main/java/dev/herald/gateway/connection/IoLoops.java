@@ -1,23 +1,49 @@
 package dev.herald.gateway.connection;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentMap;
 import org.xnio.XnioIoThread;
+import org.xnio.XnioWorker;
 
-/** One {@link IoLoop} per IO thread, created when the thread gets its first stream. */
+/**
+ * One {@link IoLoop} per IO thread of the server's worker, all created at start (before any tailer posts),
+ * so every loop sees every batch from the first one on and the set never changes.
+ */
 public final class IoLoops {
-    private final ConcurrentMap<XnioIoThread, IoLoop> loops = new ConcurrentHashMap<>();
+    private final Map<XnioIoThread, IoLoop> byThread = new HashMap<>();
+    private final List<IoLoop> loops = new ArrayList<>();
 
-    public IoLoop of(XnioIoThread thread) {
-        return loops.computeIfAbsent(thread, IoLoop::new);
+    /**
+     * @param maxWaitingBytes live batch bytes that may wait for one loop before the tailers pause
+     */
+    public IoLoops(XnioWorker worker, int partitions, long maxWaitingBytes, OverloadGuard overload, RetryHints shedHints) {
+        for (int i = 0; i < worker.getIoThreadCount(); i++) {
+            XnioIoThread thread = worker.getIoThread(i);
+            IoLoop loop = new IoLoop(i, thread, partitions, maxWaitingBytes, overload, shedHints);
+            byThread.put(thread, loop);
+            loops.add(loop);
+        }
+    }
+
+    /** The loops, for the dispatcher to post to. */
+    public List<IoLoop> all() {
+        return loops;
+    }
+
+    IoLoop of(XnioIoThread thread) {
+        IoLoop loop = byThread.get(thread);
+        if (loop == null) {
+            throw new IllegalStateException("not an IO thread of the gateway's worker: " + thread);
+        }
+        return loop;
     }
 
     /** Starts a drain on every IO thread: streams closed evenly over {@code periodNanos}. */
     public void startDrain(long periodNanos, RetryHints hints) {
-        for (IoLoop loop : loops.values()) {
+        for (IoLoop loop : loops) {
             loop.thread().execute(() -> loop.startDrain(periodNanos, hints));
         }
     }
@@ -25,7 +51,7 @@ public final class IoLoops {
     /** Open streams over all IO threads (read from other threads: a snapshot that may be slightly stale). */
     public int openStreams() {
         int n = 0;
-        for (IoLoop loop : loops.values()) {
+        for (IoLoop loop : loops) {
             n += loop.size();
         }
         return n;
@@ -34,7 +60,7 @@ public final class IoLoops {
     /** A snapshot of every stream, each taken on its own IO thread. */
     public CompletableFuture<List<ConnectionInfo>> snapshot() {
         List<CompletableFuture<List<ConnectionInfo>>> parts = new ArrayList<>();
-        for (IoLoop loop : loops.values()) {
+        for (IoLoop loop : loops) {
             CompletableFuture<List<ConnectionInfo>> part = new CompletableFuture<>();
             loop.thread().execute(() -> {
                 long now = System.nanoTime();
@@ -55,8 +81,7 @@ public final class IoLoops {
 
     /** Closes every stream, each on its own IO thread. */
     public void closeAll(CloseReason reason) {
-        List<IoLoop> all = new ArrayList<>(loops.values());
-        for (IoLoop loop : all) {
+        for (IoLoop loop : loops) {
             loop.thread().execute(() -> {
                 for (SseConnection c : loop.connections()) {
                     c.close(reason);

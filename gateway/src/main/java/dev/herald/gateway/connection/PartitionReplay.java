@@ -3,7 +3,6 @@ package dev.herald.gateway.connection;
 import dev.herald.common.event.StreamId;
 import dev.herald.common.sse.SseEncoder;
 import dev.herald.common.topic.Topic;
-import dev.herald.gateway.dispatch.Dispatcher;
 import dev.herald.gateway.dispatch.SharedFrame;
 import dev.herald.gateway.read.HistoryPage;
 import dev.herald.gateway.read.HistoryPages;
@@ -18,13 +17,13 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Replays one partition's history to a resuming connection: the events of its topics with IDs in
- * {@code (resume point, upTo]}, where {@code upTo} is what the dispatcher had already dispatched when the
+ * {@code (resume point, upTo]}, where {@code upTo} is the watermark of the connection's IO loop when the
  * connection registered for live events. Topics are read in shared pages (see {@link HistoryPages}) and
  * merged by ID, so the partition position only moves forward; the next events are queued only while the
  * connection's queue is below its replay high-water mark, so a replay obeys the same bound as live
  * delivery and never starves live frames. When it reaches {@code upTo} it hands over to the held live
  * frames, dropping those it already sent — no gap, no duplicate. If held frames overflowed meanwhile, it
- * first reads on up to the dispatcher's new position.
+ * first reads on up to the loop's new watermark.
  *
  * <p>Beyond {@code maxEvents} replayed events the client gets a {@code herald.reset} notice and goes
  * straight to live delivery: a resume point too far back cannot make a gateway stream unbounded history.
@@ -37,7 +36,6 @@ final class PartitionReplay {
     private final SseConnection connection;
     private final PartitionState state;
     private final HistoryPages history;
-    private final Dispatcher dispatcher;
     private final long maxEvents;
     private final TopicReader[] readers;
     private final long startedNanos = System.nanoTime();
@@ -60,12 +58,10 @@ final class PartitionReplay {
         }
     }
 
-    PartitionReplay(SseConnection connection, PartitionState state, HistoryPages history, Dispatcher dispatcher,
-                    long maxEvents, StreamId from, StreamId upTo) {
+    PartitionReplay(SseConnection connection, PartitionState state, HistoryPages history, long maxEvents, StreamId from, StreamId upTo) {
         this.connection = connection;
         this.state = state;
         this.history = history;
-        this.dispatcher = dispatcher;
         this.maxEvents = maxEvents;
         this.upTo = upTo;
         List<Topic> topics = state.topics();
@@ -203,7 +199,7 @@ final class PartitionReplay {
     }
 
     /**
-     * Everything up to {@code upTo} is sent. If held live frames overflowed, read on to the dispatcher's
+     * Everything up to {@code upTo} is sent. If held live frames overflowed, read on to the loop's
      * current position (all of them are in history) and return false; otherwise go live and return true.
      */
     private boolean finishRange() {
@@ -211,7 +207,7 @@ final class PartitionReplay {
             state.advanceTo(upTo);
         }
         if (state.takeHeldOverflow()) {
-            upTo = dispatcher.lastDispatched(state.partition());
+            upTo = connection.loop().watermark(state.partition());
             for (TopicReader r : readers) {
                 r.readAfter = state.position();
                 r.exhausted = false;
@@ -229,7 +225,7 @@ final class PartitionReplay {
         connection.metrics().replayEnded();
         connection.metrics().caughtUpAfter(System.nanoTime() - startedNanos);
         if (replayed >= maxEvents) {
-            state.advanceTo(max(state.position(), dispatcher.lastDispatched(state.partition())));
+            state.advanceTo(max(state.position(), connection.loop().watermark(state.partition())));
         }
         for (SharedFrame frame : state.finishReplay()) {
             connection.enqueueEvent(state, frame);

@@ -3,9 +3,7 @@ package dev.herald.gateway.connection;
 import dev.herald.common.event.Cursor;
 import dev.herald.common.event.StreamId;
 import dev.herald.common.sse.SseEncoder;
-import dev.herald.gateway.dispatch.Dispatcher;
 import dev.herald.gateway.dispatch.SharedFrame;
-import dev.herald.gateway.dispatch.Subscriber;
 import dev.herald.gateway.metrics.GatewayMetrics;
 import dev.herald.gateway.read.HistoryPages;
 import io.undertow.server.HttpServerExchange;
@@ -14,7 +12,6 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Map;
-import java.util.concurrent.Executor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.xnio.IoUtils;
@@ -22,12 +19,12 @@ import org.xnio.channels.StreamSinkChannel;
 
 /**
  * One SSE stream: its queue of shared frames, its position in each partition it reads, and its writer.
- * Everything here runs on the connection's IO thread: frames are queued by {@link #offer} (live) or by
- * a {@link PartitionReplay}, written by gathering writes until the socket accepts no more, and the rest
+ * Everything here runs on the connection's IO thread: frames are queued by {@link #offer} (live, from its
+ * {@link IoLoop}) or by a {@link PartitionReplay}, written by gathering writes until the socket accepts no more, and the rest
  * is left to the write listener. Nothing blocks. Past the pending-bytes bound, or unwritable for too
  * long, the connection is shed; its client resumes from its last event ID.
  */
-public final class SseConnection implements Subscriber {
+public final class SseConnection {
     private static final Logger LOG = LoggerFactory.getLogger(SseConnection.class);
     /** One delivery in this many is timed: a histogram needs samples, not every event (and timing is not free). */
     private static final int LATENCY_SAMPLE = 8;
@@ -38,7 +35,6 @@ public final class SseConnection implements Subscriber {
     private final HttpServerExchange exchange;
     private final StreamSinkChannel channel;
     private final IoLoop loop;
-    private final Dispatcher dispatcher;
     private final HistoryPages history;
     private final ConnectionLimits limits;
     private final GatewayMetrics metrics;
@@ -66,13 +62,11 @@ public final class SseConnection implements Subscriber {
     private long lastWriteNanos;
     private final long openedNanos = System.nanoTime();
 
-    SseConnection(HttpServerExchange exchange, StreamSinkChannel channel, IoLoop loop, Dispatcher dispatcher,
-                  HistoryPages history, ConnectionLimits limits, GatewayMetrics metrics, Map<Integer, PartitionState> partitions,
+    SseConnection(HttpServerExchange exchange, StreamSinkChannel channel, IoLoop loop, HistoryPages history, ConnectionLimits limits, GatewayMetrics metrics, Map<Integer, PartitionState> partitions,
                   Admission admission) {
         this.exchange = exchange;
         this.channel = channel;
         this.loop = loop;
-        this.dispatcher = dispatcher;
         this.history = history;
         this.limits = limits;
         this.metrics = metrics;
@@ -92,10 +86,10 @@ public final class SseConnection implements Subscriber {
         channel.getWriteSetter().set(ch -> writeQueued());
         enqueue(ByteBuffer.wrap(opening.getBytes(StandardCharsets.UTF_8)), 0);
         for (PartitionState p : partitions) {
-            StreamId live = dispatcher.register(this, p.partition(), p.topics());
+            StreamId live = loop.register(this, p.partition(), p.topics());
             StreamId resume = resumeFrom == null ? null : resumeFrom.position(p.partition());
             if (resume != null && live.isAfter(resume)) {
-                p.startReplay(resume, new PartitionReplay(this, p, history, dispatcher, limits.maxReplayEvents(), resume, live));
+                p.startReplay(resume, new PartitionReplay(this, p, history, limits.maxReplayEvents(), resume, live));
                 replaysActive++;
             } else {
                 p.goLive(resume != null ? resume : live);
@@ -123,27 +117,25 @@ public final class SseConnection implements Subscriber {
         replaysActive--;
     }
 
-    @Override
-    public Executor ioThread() {
-        return loop.thread();
-    }
-
-    @Override
-    public boolean offer(SharedFrame frame) {
+    /**
+     * Takes one live frame from the loop. Returns true if this made the connection dirty (it has bytes to
+     * write that a later {@link #flush()} should send), so that the loop writes each connection once per pass.
+     */
+    boolean offer(SharedFrame frame) {
         if (closed || closing != null) {
             return false;
         }
         PartitionState p = state(frame.partition());
         if (p.replay() != null) {
-            p.hold(frame, limits.maxPendingBytes());
+            // Held frames and the queue share one budget, so a replaying connection holds no more than a live one.
+            p.hold(frame, limits.maxPendingBytes() - queue.pendingBytes());
             return false;
         }
         return enqueueEvent(p, frame);
     }
 
     /** Writes what live batches queued: at once, or at the end of the write window if one is set. */
-    @Override
-    public void flush() {
+    void flush() {
         dirty = false;
         long window = limits.writeWindowNanos();
         if (window > 0 && !closed && !writesResumed) {
@@ -407,7 +399,7 @@ public final class SseConnection implements Subscriber {
         queue.clear();
         reportPending();
         for (PartitionState p : partitions) {
-            dispatcher.unregister(this, p.partition(), p.topics());
+            loop.unregister(this, p.topics());
             p.release();
         }
         loop.remove(this);

@@ -3,7 +3,6 @@ package dev.herald.gateway.connection;
 import dev.herald.common.event.Cursor;
 import dev.herald.common.topic.Partitioner;
 import dev.herald.common.topic.Topic;
-import dev.herald.gateway.dispatch.Dispatcher;
 import dev.herald.gateway.metrics.GatewayMetrics;
 import dev.herald.gateway.read.HistoryPages;
 import io.undertow.server.HttpServerExchange;
@@ -16,16 +15,14 @@ import java.util.TreeMap;
 /** Turns an accepted stream request into a running {@link SseConnection} on the exchange's IO thread. */
 public final class StreamOpener {
     private final Partitioner partitioner;
-    private final Dispatcher dispatcher;
     private final HistoryPages history;
     private final ConnectionLimits limits;
     private final GatewayMetrics metrics;
     private final IoLoops loops;
 
-    public StreamOpener(Partitioner partitioner, Dispatcher dispatcher, HistoryPages history, ConnectionLimits limits,
+    public StreamOpener(Partitioner partitioner, HistoryPages history, ConnectionLimits limits,
                         GatewayMetrics metrics, IoLoops loops) {
         this.partitioner = partitioner;
-        this.dispatcher = dispatcher;
         this.history = history;
         this.limits = limits;
         this.metrics = metrics;
@@ -45,7 +42,7 @@ public final class StreamOpener {
         Map<Integer, PartitionState> states = new TreeMap<>();
         byPartition.forEach((p, list) -> states.put(p, new PartitionState(p, list)));
         SseConnection connection = new SseConnection(exchange, exchange.getResponseChannel(), loops.of(exchange.getIoThread()),
-                dispatcher, history, limits, metrics, states, admission);
+                history, limits, metrics, states, admission);
         connection.open(opening, resumeFrom);
     }
 }

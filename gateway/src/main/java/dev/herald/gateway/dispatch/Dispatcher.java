@@ -2,110 +2,68 @@ package dev.herald.gateway.dispatch;
 
 import dev.herald.common.event.Event;
 import dev.herald.common.event.StreamId;
-import dev.herald.common.topic.Topic;
-import java.util.ArrayList;
-import java.util.Collection;
-import java.util.HashMap;
-import java.util.IdentityHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
-import java.util.Set;
-import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.BooleanSupplier;
 
 /**
- * Routes events read from partition feeds to the local subscribers of their topics. Each partition
- * remembers the last event it dispatched; registering a subscriber returns that ID under the same lock
- * the dispatch holds, so the subscriber knows exactly which events it will receive live (those after it)
- * and which it must replay from history (up to it).
+ * Hands what the tailers read to the IO loops. Each run of a partition's feed is encoded once, on the
+ * tailer's thread and outside any lock, into one immutable {@link LiveBatch} that every loop receives;
+ * each loop finds the receivers in its own subscription index, on its own thread. No lock is shared
+ * between tailers and IO threads: the only shared state is each loop's lock-free inbox.
+ *
+ * <p>Every event is encoded, whether or not a loop has subscribers for it: that keeps the handoff exact
+ * (a stream that registers on a loop gets every event after the loop's watermark live) at the cost of one
+ * encoding per event read, which the tailer has already paid to parse.
  */
 public final class Dispatcher {
-    private final Partition[] partitions;
+    private static final long ROOM_POLL_NANOS = TimeUnit.MICROSECONDS.toNanos(500);
 
-    public Dispatcher(int partitionCount) {
-        partitions = new Partition[partitionCount];
-        for (int i = 0; i < partitionCount; i++) {
-            partitions[i] = new Partition();
-        }
+    private final List<? extends BatchSink> loops;
+
+    public Dispatcher(List<? extends BatchSink> loops) {
+        this.loops = List.copyOf(loops);
     }
 
-    private static final class Partition {
-        final Map<Topic, Set<Subscriber>> subscribers = new HashMap<>();
-        StreamId lastDispatched = StreamId.ZERO;
-    }
-
-    /** Sets where a partition's feed starts, before anything is dispatched from it. */
+    /** Tells every loop where a partition's feed starts, before anything is dispatched from it. */
     public void startAt(int partition, StreamId position) {
-        Partition p = partitions[partition];
-        synchronized (p) {
-            if (position.isAfter(p.lastDispatched)) {
-                p.lastDispatched = position;
-            }
-        }
+        post(LiveBatch.position(partition, position));
     }
 
-    /**
-     * Subscribes to {@code topics} (all of {@code partition}) and returns the ID of the last event already
-     * dispatched from the partition: every later event of these topics will be offered to the subscriber.
-     */
-    public StreamId register(Subscriber subscriber, int partition, Collection<Topic> topics) {
-        Partition p = partitions[partition];
-        synchronized (p) {
-            for (Topic t : topics) {
-                p.subscribers.computeIfAbsent(t, k -> new LinkedHashSet<>()).add(subscriber);
-            }
-            return p.lastDispatched;
-        }
-    }
-
-    public void unregister(Subscriber subscriber, int partition, Collection<Topic> topics) {
-        Partition p = partitions[partition];
-        synchronized (p) {
-            for (Topic t : topics) {
-                Set<Subscriber> set = p.subscribers.get(t);
-                if (set != null && set.remove(subscriber) && set.isEmpty()) {
-                    p.subscribers.remove(t);
-                }
-            }
-        }
-    }
-
-    /** The ID of the last event dispatched from {@code partition}. */
-    public StreamId lastDispatched(int partition) {
-        Partition p = partitions[partition];
-        synchronized (p) {
-            return p.lastDispatched;
-        }
-    }
-
-    /**
-     * Dispatches a partition's events, in feed order. Each event with local subscribers is encoded once;
-     * the frames go to each IO thread as one task.
-     */
+    /** Dispatches a partition's run of events, in feed order. */
     public void dispatch(int partition, List<Event> events) {
-        Map<Executor, LiveBatch> batches = new IdentityHashMap<>();
-        Partition p = partitions[partition];
-        synchronized (p) {
-            List<Event> wanted = new ArrayList<>(events.size());
-            List<Set<Subscriber>> receivers = new ArrayList<>(events.size());
-            for (Event event : events) {
-                if (!event.id().isAfter(p.lastDispatched)) {
-                    continue;
-                }
-                Set<Subscriber> subscribers = p.subscribers.get(event.topic());
-                if (subscribers != null) {
-                    wanted.add(event);
-                    receivers.add(subscribers);
-                }
-                p.lastDispatched = event.id();
+        if (!events.isEmpty()) {
+            post(LiveBatch.of(partition, SharedFrame.encodeAll(partition, events)));
+        }
+    }
+
+    private void post(LiveBatch batch) {
+        for (BatchSink loop : loops) {
+            loop.post(batch);
+        }
+    }
+
+    /**
+     * Waits while any loop has more than its bound waiting, so a gateway that falls behind leaves the
+     * backlog in Redis instead of in its memory. Returns false if {@code running} turned false meanwhile.
+     */
+    public boolean awaitRoom(BooleanSupplier running) {
+        while (!hasRoom()) {
+            if (!running.getAsBoolean()) {
+                return false;
             }
-            List<SharedFrame> frames = SharedFrame.encodeAll(partition, wanted);
-            for (int i = 0; i < frames.size(); i++) {
-                for (Subscriber s : receivers.get(i)) {
-                    batches.computeIfAbsent(s.ioThread(), k -> new LiveBatch()).add(s, frames.get(i));
-                }
+            LockSupport.parkNanos(ROOM_POLL_NANOS);
+        }
+        return true;
+    }
+
+    private boolean hasRoom() {
+        for (BatchSink loop : loops) {
+            if (!loop.hasRoom()) {
+                return false;
             }
         }
-        batches.forEach(Executor::execute);
+        return true;
     }
 }

@@ -1,34 +1,35 @@
 package dev.herald.gateway.dispatch;
 
-import java.util.ArrayList;
+import dev.herald.common.event.StreamId;
 import java.util.List;
 
 /**
- * The live frames one tailer read delivers to the subscribers of one IO thread: run there as a single
- * task, so a batch costs one task per IO thread, not one per connection per event. Every frame is
- * offered first and each touched connection is then flushed once, so its frames leave in one
- * gathering write.
+ * One run of a partition's feed, encoded once and posted, as the same immutable object, to every IO loop.
+ * {@code watermark} is the ID of the last entry the run covers: once a loop has taken the batch, every event
+ * of the partition up to it has been offered to that loop's connections, so a stream registering there
+ * afterwards replays history up to the watermark and takes live frames after it.
+ *
+ * @param frames               the run's events, in feed order
+ * @param bytes                the frames' size, for the bound on what waits for an IO loop
+ * @param newestPublishedMicros publish time (Redis clock, µs) of the run's last event, 0 for none: the
+ *                             loop's delivery lag is measured from it
  */
-final class LiveBatch implements Runnable {
-    private final List<Subscriber> subscribers = new ArrayList<>(256);
-    private final List<SharedFrame> frames = new ArrayList<>(256);
-
-    void add(Subscriber subscriber, SharedFrame frame) {
-        subscribers.add(subscriber);
-        frames.add(frame);
+public record LiveBatch(int partition, List<SharedFrame> frames, StreamId watermark, long bytes, long newestPublishedMicros) {
+    public LiveBatch {
+        frames = List.copyOf(frames);
     }
 
-    @Override
-    public void run() {
-        List<Subscriber> dirty = new ArrayList<>();
-        for (int i = 0; i < subscribers.size(); i++) {
-            Subscriber s = subscribers.get(i);
-            if (s.offer(frames.get(i))) {
-                dirty.add(s);
-            }
+    /** No events: only tells the loops where the partition's feed stands. */
+    static LiveBatch position(int partition, StreamId watermark) {
+        return new LiveBatch(partition, List.of(), watermark, 0, 0);
+    }
+
+    static LiveBatch of(int partition, List<SharedFrame> frames) {
+        long bytes = 0;
+        for (SharedFrame f : frames) {
+            bytes += f.size();
         }
-        for (Subscriber s : dirty) {
-            s.flush();
-        }
+        SharedFrame last = frames.get(frames.size() - 1);
+        return new LiveBatch(partition, frames, last.id(), bytes, last.publishedMicros());
     }
 }

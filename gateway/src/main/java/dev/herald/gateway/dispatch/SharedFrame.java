@@ -11,14 +11,15 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * One event encoded once, as {@code id: <partition>:<ms>-<seq>\n...data...\n\n}, in a read-only direct
- * buffer that every receiving connection shares. Connections take {@link #view()}s: independent positions
- * over the same bytes, never a copy. A connection that reads several partitions writes its other
- * partitions' positions first and then {@link #viewAfterIdField()}, so the frame stays shared.
+ * One event encoded once, as {@code id: <partition>:<ms>-<seq>\n...data...\n\n}, in a read-only buffer that
+ * every receiving connection shares. Connections take {@link #view()}s: independent positions over the same
+ * bytes, never a copy. A connection that reads several partitions writes its other partitions' positions
+ * first and then {@link #viewAfterIdField()}, so the frame stays shared.
  *
- * <p>Frames of one batch share one direct-memory slab ({@link #encodeAll}): direct buffers are costly to
- * allocate and are only freed by the garbage collector, so one allocation per batch, not per event, keeps
- * that cost and the direct memory waiting for release small.
+ * <p>Each frame owns its bytes (a heap array): a slow client on a rare topic keeps only its own frames
+ * alive, never a slab of other topics' events, and frame memory is bounded by the heap like everything
+ * else. The socket write copies them into the JDK's per-thread cached direct buffer, a memcpy beside the
+ * syscall that follows.
  */
 public final class SharedFrame {
     private static final int ID_FIELD = "id: ".length();
@@ -37,30 +38,24 @@ public final class SharedFrame {
         this.publishedMicros = publishedMicros;
     }
 
-    public static SharedFrame encode(int partition, Event event) {
-        return encodeAll(partition, List.of(event)).get(0);
+    /** Encodes one event of {@code partition}; {@code text} is scratch space, reused between calls. */
+    static SharedFrame encode(int partition, Event e, StringBuilder text) {
+        text.setLength(0);
+        SseEncoder.appendEvent(text, Cursor.encodeOne(partition, e.id()), e.event(), e.retryMillis(), e.data());
+        ByteBuffer frame = ByteBuffer.wrap(text.toString().getBytes(StandardCharsets.UTF_8)).asReadOnlyBuffer();
+        return new SharedFrame(frame, partition, e.id(), e.topic(), e.publishedMicros());
     }
 
-    /** Encodes events of one partition into frames that share one read-only direct slab. */
+    public static SharedFrame encode(int partition, Event event) {
+        return encode(partition, event, new StringBuilder(256));
+    }
+
+    /** Encodes events of one partition, in order. */
     public static List<SharedFrame> encodeAll(int partition, List<Event> events) {
-        byte[][] encoded = new byte[events.size()][];
-        int total = 0;
+        List<SharedFrame> frames = new ArrayList<>(events.size());
         StringBuilder text = new StringBuilder(256);
-        for (int i = 0; i < encoded.length; i++) {
-            Event e = events.get(i);
-            text.setLength(0);
-            SseEncoder.appendEvent(text, Cursor.encodeOne(partition, e.id()), e.event(), e.retryMillis(), e.data());
-            encoded[i] = text.toString().getBytes(StandardCharsets.UTF_8);
-            total += encoded[i].length;
-        }
-        ByteBuffer slab = ByteBuffer.allocateDirect(total);
-        List<SharedFrame> frames = new ArrayList<>(encoded.length);
-        for (int i = 0; i < encoded.length; i++) {
-            int start = slab.position();
-            slab.put(encoded[i]);
-            ByteBuffer frame = slab.duplicate().position(start).limit(slab.position()).slice().asReadOnlyBuffer();
-            Event e = events.get(i);
-            frames.add(new SharedFrame(frame, partition, e.id(), e.topic(), e.publishedMicros()));
+        for (Event e : events) {
+            frames.add(encode(partition, e, text));
         }
         return frames;
     }

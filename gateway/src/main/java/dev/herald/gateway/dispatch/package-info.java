@@ -1,2 +1,2 @@
-/** Dispatch: from partition feeds to the local subscribers of each topic, one task per IO thread per batch. */
+/** Dispatch: from partition feeds to the IO loops, each run encoded once into one immutable batch every loop shares. */
 package dev.herald.gateway.dispatch;

@@ -23,7 +23,11 @@ import java.util.Locale;
  */
 public final class Refusals {
     /** Why a stream was refused; the metric tag and JSON error code is the lower-case name. */
-    enum Reason {
+    public enum Reason {
+        /** The gateway has not yet learned where the partition feeds stand, so it cannot place a stream in them. */
+        STARTING(503, "the gateway is starting; reconnect in a moment"),
+        /** The gateway is behind on delivery by more than herald.gateway.overload.lag-budget. */
+        OVERLOADED(503, "the gateway is overloaded; reconnect and another gateway will serve the stream"),
         /** The gateway is draining before it stops. */
         DRAINING(503, "the gateway is shutting down; reconnect and another gateway will serve the stream"),
         /** The gateway serves herald.gateway.limits.max-streams streams. */

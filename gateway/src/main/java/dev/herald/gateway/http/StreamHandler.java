@@ -19,13 +19,13 @@ import io.undertow.util.SameThreadExecutor;
 import java.util.Deque;
 import java.util.LinkedHashSet;
 import java.util.Set;
-import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 
 /**
  * {@code GET /v1/stream?topic=a&topic=b}: validates the topics and the resume point ({@code Last-Event-ID}
  * header, else {@code lastEventId} query parameter), answers bad requests with a JSON 400 before anything
- * is streamed, then opens the event stream. While the gateway drains, or when a client address reconnects
- * faster than allowed, a valid request is refused with a retry hint instead (see {@link Refusals}). The
+ * is streamed, then opens the event stream. While the gateway starts, drains or is overloaded, or when a
+ * client address reconnects faster than allowed, a valid request is refused with a retry hint instead (see {@link Refusals}). The
  * stream takes over what the handlers in front of it settled: the token's expiry ({@link AuthHandler}) and
  * the stream slot ({@link StreamLimitHandler}).
  */
@@ -37,17 +37,18 @@ public final class StreamHandler implements HttpHandler {
     private final int maxTopics;
     /** The comment that opens every stream; a jittered retry hint follows it. */
     private static final String OPENING = SseEncoder.comment("herald");
-    private final BooleanSupplier draining;
+    private final Supplier<Refusals.Reason> refusal;
     private final Refusals refusals;
     private final ReconnectLimiter limiter;
     private final ClientAddress addresses;
     private final RetryHints retryHints;
 
-    public StreamHandler(StreamOpener opener, GatewaySettings settings, BooleanSupplier draining, Refusals refusals, ClientAddress addresses) {
+    public StreamHandler(StreamOpener opener, GatewaySettings settings, Supplier<Refusals.Reason> refusal, Refusals refusals,
+                         ClientAddress addresses) {
         this.opener = opener;
         this.partitionCount = settings.redis().partitions().count();
         this.maxTopics = settings.maxTopics();
-        this.draining = draining;
+        this.refusal = refusal;
         this.refusals = refusals;
         this.limiter = new ReconnectLimiter(settings.reconnectPerSecond(), settings.reconnectBurst());
         this.addresses = addresses;
@@ -91,8 +92,9 @@ public final class StreamHandler implements HttpHandler {
             JsonResponses.error(exchange, 400, "invalid_last_event_id", "Last-Event-ID is malformed: " + e.getMessage());
             return;
         }
-        if (draining.getAsBoolean()) {
-            refusals.refuse(exchange, Refusals.Reason.DRAINING);
+        Refusals.Reason refused = refusal.get();
+        if (refused != null) {
+            refusals.refuse(exchange, refused);
             return;
         }
         if (!limiter.allow(addresses.of(exchange))) {

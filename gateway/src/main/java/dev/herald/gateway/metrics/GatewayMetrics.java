@@ -1,6 +1,7 @@
 package dev.herald.gateway.metrics;
 
 import dev.herald.gateway.connection.CloseReason;
+import dev.herald.gateway.connection.OverloadGuard;
 import dev.herald.gateway.read.FeedTailer;
 import dev.herald.gateway.read.HistoryPages;
 import io.micrometer.core.instrument.Counter;
@@ -77,6 +78,14 @@ public final class GatewayMetrics implements FeedTailer.TailerMetrics, HistoryPa
         resets = Counter.builder("herald.gateway.resets").description("herald.reset events sent for trimmed history").register(registry);
         tailed = Counter.builder("herald.gateway.tailer.events").description("events read from partition feeds").register(registry);
         tailerFailures = Counter.builder("herald.gateway.tailer.failures").description("failed feed reads (each retried)").register(registry);
+    }
+
+    /** Exposes the overload guard's verdict and the delivery lag it acts on. */
+    public void watchOverload(OverloadGuard guard) {
+        Gauge.builder("herald.gateway.overloaded", guard, g -> g.isOverloaded() ? 1 : 0)
+                .description("1 while delivery lag is over herald.gateway.overload.lag-budget: new streams refused, some shed").register(registry);
+        Gauge.builder("herald.gateway.delivery.lag", guard, g -> g.lagMicros() / 1e6).baseUnit("seconds")
+                .description("largest publish-to-IO-thread lag over the last timer tick of each IO thread").register(registry);
     }
 
     public void opened() {

@@ -23,7 +23,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Tails partition feeds with {@code XREAD BLOCK} on its own connection and hands what it reads to the
  * {@link Dispatcher}. It always reads after an explicit last-seen ID (never {@code $}), so after a Redis
- * outage or reconnect it continues exactly where it stopped and skips nothing still in the feed.
+ * outage or reconnect it continues exactly where it stopped and skips nothing still in the feed. While an IO
+ * loop has more than its bound waiting, it does not read: the backlog stays in Redis.
  */
 public final class FeedTailer implements Runnable {
     private static final Logger LOG = LoggerFactory.getLogger(FeedTailer.class);
@@ -32,6 +33,7 @@ public final class FeedTailer implements Runnable {
     private final RedisLink connection;
     private final int[] partitions;
     private final Dispatcher dispatcher;
+    private final FeedPositions read;
     private final TailerMetrics metrics;
     private final Duration block;
     private final int count;
@@ -46,11 +48,12 @@ public final class FeedTailer implements Runnable {
     private volatile boolean running = true;
     private volatile boolean started;
 
-    public FeedTailer(RedisLink connection, KeyLayout keys, int[] partitions,
-                      Dispatcher dispatcher, TailerMetrics metrics, Duration block, int count) {
+    public FeedTailer(RedisLink connection, KeyLayout keys, int[] partitions, Dispatcher dispatcher, FeedPositions read,
+                      TailerMetrics metrics, Duration block, int count) {
         this.connection = connection;
         this.partitions = partitions.clone();
         this.dispatcher = dispatcher;
+        this.read = read;
         this.metrics = metrics;
         this.block = block;
         this.count = count;
@@ -80,7 +83,9 @@ public final class FeedTailer implements Runnable {
                 if (!started) {
                     startAtFeedEnds(redis);
                 }
-                readOnce(redis);
+                if (dispatcher.awaitRoom(() -> running)) {
+                    readOnce(redis);
+                }
                 backoffMillis = 50;
             } catch (RuntimeException e) {
                 if (!running) {
@@ -100,6 +105,7 @@ public final class FeedTailer implements Runnable {
             List<StreamMessage<String, String>> last = redis.xrevrange(feedKeys[i], Range.unbounded(), Limit.from(1));
             positions[i] = last.isEmpty() ? StreamId.ZERO : StreamId.parse(last.get(0).getId());
             dispatcher.startAt(partitions[i], positions[i]);
+            read.set(partitions[i], positions[i]);
         }
         started = true;
     }
@@ -137,6 +143,7 @@ public final class FeedTailer implements Runnable {
         dispatcher.dispatch(partitions[index], events);
         Event last = events.get(events.size() - 1);
         positions[index] = last.id();
+        read.set(partitions[index], last.id());
         metrics.dispatched(events.size(), last.publishedMicros());
     }
 

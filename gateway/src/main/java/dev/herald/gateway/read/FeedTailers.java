@@ -19,14 +19,15 @@ public final class FeedTailers implements AutoCloseable {
     private final List<RedisLink> links = new ArrayList<>();
     private final List<Thread> threads = new ArrayList<>();
 
-    public FeedTailers(RedisConnector redis, Dispatcher dispatcher, FeedTailer.TailerMetrics metrics, Duration block, int count) {
+    public FeedTailers(RedisConnector redis, Dispatcher dispatcher, FeedPositions read, FeedTailer.TailerMetrics metrics,
+                       Duration block, int count) {
         int partitions = redis.settings().partitions().count();
         List<int[]> groups = redis.settings().cluster()
                 ? IntStream.range(0, partitions).mapToObj(p -> new int[]{p}).toList()
                 : List.of(IntStream.range(0, partitions).toArray());
         for (int[] group : groups) {
             RedisLink link = redis.connectForBlockingReads(block);
-            FeedTailer tailer = new FeedTailer(link, redis.settings().keys(), group, dispatcher, metrics, block, count);
+            FeedTailer tailer = new FeedTailer(link, redis.settings().keys(), group, dispatcher, read, metrics, block, count);
             Thread thread = new Thread(tailer, "herald-tailer-" + group[0]);
             thread.setDaemon(true);
             links.add(link);
@@ -34,6 +35,16 @@ public final class FeedTailers implements AutoCloseable {
             threads.add(thread);
         }
         threads.forEach(Thread::start);
+    }
+
+    /** True once every tailer knows where its feeds stand (and has told the IO loops). */
+    public boolean isPositioned() {
+        for (FeedTailer t : tailers) {
+            if (!t.isStarted()) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** True once every tailer knows where its feeds stand and its connection is up. */

@@ -20,8 +20,8 @@ import java.util.function.IntFunction;
  *   <li>pages are kept (up to a byte budget) and also serve clients whose resume point falls inside
  *       them: they get the rest of the page and continue on the same page boundaries as everyone else;</li>
  *   <li>a short page (the end of history when it was read) serves only clients whose replay ends at or
- *       before what the partition had dispatched when the read began: everything up to that point was in
- *       history then, since events are appended before they are dispatched;</li>
+ *       before what the tailers had read of the partition when the read began: everything up to that point was in
+ *       history then, since the feed entry and the history entry are appended together;</li>
  *   <li>at most {@code maxReadsInFlight} reads go to Redis at once; the rest wait their turn in order, so
  *       a storm of replays cannot crowd out Redis or the gateway.</li>
  * </ul>
@@ -73,7 +73,7 @@ public final class HistoryPages {
     private int reading;
 
     /**
-     * @param dispatchedUpTo the ID up to which a partition's events have been dispatched (and so are in history)
+     * @param dispatchedUpTo the ID up to which the tailers have read a partition's feed (and so everything up to it is in history)
      */
     public HistoryPages(HistoryReader reader, IntFunction<StreamId> dispatchedUpTo, PageMetrics metrics, int maxReadsInFlight,
                         long cacheBudgetBytes) {
