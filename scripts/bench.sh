@@ -18,7 +18,7 @@ set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 PUBLISHER_JAR="$ROOT/publisher/target/publisher.jar"
-GATEWAY_JAR="$ROOT/gateway/target/gateway.jar"
+GATEWAY_JAR="${BENCH_GATEWAY_JAR:-$ROOT/gateway/target/gateway.jar}" # BENCH_GATEWAY_JAR: compare another build
 BENCH_JAR="$ROOT/bench/target/bench.jar"
 HOST=127.0.0.1
 SCENARIOS="fanout,incident,wide,slow,resume,publish,scale"

@@ -77,6 +77,7 @@ public final class Gateway implements AutoCloseable {
                 worker.getIoThreadCount());
         this.loops = new IoLoops(worker, partitions, settings.maxWaitingBytes(), overload, new RetryHints(settings.retry().toMillis()));
         metrics.watchOverload(overload);
+        metrics.watchLoops(loops);
         FeedPositions read = new FeedPositions(partitions);
         this.tailers = new FeedTailers(redis, new Dispatcher(loops.all()), read, metrics, settings.tailerBlock(), settings.tailerCount());
 
@@ -182,6 +183,11 @@ public final class Gateway implements AutoCloseable {
             }
         }
         LOG.info("drain finished: {} streams left", loops.openStreams());
+    }
+
+    /** The IO threads, so tests can stall one. */
+    XnioWorker worker() {
+        return worker;
     }
 
     public int port() {

@@ -39,7 +39,7 @@ public final class IoLoop implements BatchSink {
     /** Connections waiting for the end of their write window, and whether a task will flush them. */
     private final List<SseConnection> deferred = new ArrayList<>();
     private boolean deferredScheduled;
-    /** The largest delivery lag seen since the last tick. */
+    /** The delivery lag of the freshest batch delivered since the last tick (0 if none). */
     private long lagMicros;
     /** The number of connections, for other threads. */
     private volatile int size;
@@ -79,6 +79,16 @@ public final class IoLoop implements BatchSink {
         return inbox.hasRoom();
     }
 
+    /** Live batch bytes posted and not yet delivered (any thread). */
+    long waitingBytes() {
+        return inbox.waitingBytes();
+    }
+
+    /** The most live batch bytes that have waited at once (any thread). */
+    long mostWaitingBytes() {
+        return inbox.mostWaitingBytes();
+    }
+
     /** Delivers every batch posted so far, then writes each connection that got frames, once. */
     private void deliverPosted() {
         inbox.drainTo(this::deliver);
@@ -100,7 +110,9 @@ public final class IoLoop implements BatchSink {
             }
         }
         if (batch.newestPublishedMicros() > 0) {
-            lagMicros = Math.max(lagMicros, GatewayMetrics.nowMicros() - batch.newestPublishedMicros());
+            // The freshest batch says whether the loop is behind now; older ones in the same pass were
+            // only waiting for it (a loop that just caught up after a pause is not overloaded).
+            lagMicros = GatewayMetrics.nowMicros() - batch.newestPublishedMicros();
         }
     }
 

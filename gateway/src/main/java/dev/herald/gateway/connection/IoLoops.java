@@ -41,6 +41,24 @@ public final class IoLoops {
         return loop;
     }
 
+    /** Live batch bytes waiting for the loops, summed (any thread). */
+    public long waitingBytes() {
+        long n = 0;
+        for (IoLoop loop : loops) {
+            n += loop.waitingBytes();
+        }
+        return n;
+    }
+
+    /** The most live batch bytes that have waited for any one loop at once, since start (any thread). */
+    public long mostWaitingBytes() {
+        long n = 0;
+        for (IoLoop loop : loops) {
+            n = Math.max(n, loop.mostWaitingBytes());
+        }
+        return n;
+    }
+
     /** Starts a drain on every IO thread: streams closed evenly over {@code periodNanos}. */
     public void startDrain(long periodNanos, RetryHints hints) {
         for (IoLoop loop : loops) {

@@ -18,6 +18,8 @@ final class LiveInbox {
     private final ConcurrentLinkedQueue<LiveBatch> batches = new ConcurrentLinkedQueue<>();
     private final AtomicBoolean drainQueued = new AtomicBoolean();
     private final AtomicLong waitingBytes = new AtomicLong();
+    /** The most that has waited at once, for the metric that shows the bound holds. */
+    private final AtomicLong mostWaitingBytes = new AtomicLong();
     private final long maxWaitingBytes;
     private final Executor thread;
     private final Runnable drain;
@@ -31,7 +33,10 @@ final class LiveInbox {
 
     /** Any thread. */
     void post(LiveBatch batch) {
-        waitingBytes.addAndGet(batch.bytes());
+        long waiting = waitingBytes.addAndGet(batch.bytes());
+        if (waiting > mostWaitingBytes.get()) {
+            mostWaitingBytes.accumulateAndGet(waiting, Math::max);
+        }
         batches.offer(batch);
         if (!drainQueued.get() && drainQueued.compareAndSet(false, true)) {
             thread.execute(drain);
@@ -45,6 +50,10 @@ final class LiveInbox {
 
     long waitingBytes() {
         return waitingBytes.get();
+    }
+
+    long mostWaitingBytes() {
+        return mostWaitingBytes.get();
     }
 
     /** On the IO thread: hands every batch posted so far to {@code delivery}, in order. */

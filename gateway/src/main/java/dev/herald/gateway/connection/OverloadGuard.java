@@ -5,9 +5,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Whether this gateway is behind on delivery. Each IO loop reports, on its timer, the delivery lag it saw
- * (publish time to the moment the loop took the event, which includes any time the event waited in Redis
- * while the dispatcher held the tailer back). Past the budget the gateway takes no new streams (they get a
+ * Whether this gateway is behind on delivery. Each IO loop reports, on its timer, the delivery lag of the
+ * freshest event it took (publish time to the moment the loop took it, which includes any time the event
+ * waited in Redis while the dispatcher held the tailer back). Over the budget at two ticks in a row (so a
+ * loop catching up after a pause, which takes milliseconds, is not counted) the gateway takes no new streams (they get a
  * retry hint, so the load balancer can place them elsewhere) and each loop over budget sheds a fraction of
  * its streams per tick, with jittered retry hints, until the lag is back under budget: a cluster then
  * spreads load instead of one gateway queueing seconds of it. A budget of 0 turns this off.
@@ -21,6 +22,8 @@ public final class OverloadGuard {
     private final long budgetMicros;
     private final double shedFraction;
     private final AtomicLongArray lagMicros;
+    /** Per loop, how many ticks in a row its lag was over budget; each slot is used by its own loop only. */
+    private final int[] ticksOver;
     private volatile boolean overloaded;
 
     /**
@@ -32,6 +35,7 @@ public final class OverloadGuard {
         this.budgetMicros = budgetMicros;
         this.shedFraction = shedFraction;
         this.lagMicros = new AtomicLongArray(loops);
+        this.ticksOver = new int[loops];
     }
 
     public boolean isOverloaded() {
@@ -48,23 +52,24 @@ public final class OverloadGuard {
     }
 
     /**
-     * A loop's lag over its last tick; returns how many of its {@code streams} it should shed now. Enters
-     * overload when any loop is over budget, leaves it when all are back under half of it.
+     * A loop's lag at its tick; returns how many of its {@code streams} it should shed now. Enters overload
+     * when a loop has been over budget for two ticks in a row, leaves it when every loop is back under half.
      */
     int report(int loop, long lag, int streams) {
         lagMicros.set(loop, lag);
         if (budgetMicros <= 0) {
             return 0;
         }
-        long worst = lagMicros();
-        if (!overloaded && worst > budgetMicros) {
+        ticksOver[loop] = lag > budgetMicros ? ticksOver[loop] + 1 : 0;
+        boolean sustained = ticksOver[loop] >= 2;
+        if (!overloaded && sustained) {
             overloaded = true;
             LOG.warn("overloaded: delivery lag {} ms is over the budget of {} ms; refusing new streams and shedding {}% of streams per tick until it recovers",
-                    worst / 1000, budgetMicros / 1000, Math.round(shedFraction * 100));
-        } else if (overloaded && worst < budgetMicros / 2) {
+                    lag / 1000, budgetMicros / 1000, Math.round(shedFraction * 100));
+        } else if (overloaded && lagMicros() < budgetMicros / 2) {
             overloaded = false;
-            LOG.info("overload over: delivery lag {} ms", worst / 1000);
+            LOG.info("overload over: delivery lag {} ms", lagMicros() / 1000);
         }
-        return lag > budgetMicros ? (int) Math.ceil(streams * shedFraction) : 0;
+        return sustained ? (int) Math.ceil(streams * shedFraction) : 0;
     }
 }

@@ -203,9 +203,7 @@ final class PartitionReplay {
      * current position (all of them are in history) and return false; otherwise go live and return true.
      */
     private boolean finishRange() {
-        if (state.position().compareTo(upTo) < 0) {
-            state.advanceTo(upTo);
-        }
+        state.skipTo(upTo);
         if (state.takeHeldOverflow()) {
             upTo = connection.loop().watermark(state.partition());
             for (TopicReader r : readers) {
@@ -225,15 +223,11 @@ final class PartitionReplay {
         connection.metrics().replayEnded();
         connection.metrics().caughtUpAfter(System.nanoTime() - startedNanos);
         if (replayed >= maxEvents) {
-            state.advanceTo(max(state.position(), connection.loop().watermark(state.partition())));
+            state.skipTo(connection.loop().watermark(state.partition()));
         }
         for (SharedFrame frame : state.finishReplay()) {
             connection.enqueueEvent(state, frame);
         }
-    }
-
-    private static StreamId max(StreamId a, StreamId b) {
-        return a.compareTo(b) >= 0 ? a : b;
     }
 
     private void sendReset(Topic topic, String reason, StreamId from, StreamId oldest) {

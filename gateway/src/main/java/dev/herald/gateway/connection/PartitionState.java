@@ -7,15 +7,20 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Where one connection stands in one partition: the ID up to which it has been sent every event of its
- * topics there, and — while it replays history — the live frames held back until the replay catches up.
- * Held frames are bounded: past the bound they are dropped and the replay reads further instead (they
- * are all in the topic histories).
+ * The replay-to-live handoff of one connection in one partition: the ID up to which it has been sent every
+ * event of its topics there, and — while it replays history — the live frames held back until the replay
+ * catches up. Held frames are bounded: past the bound they are all dropped and the replay reads further
+ * instead (they are all in the topic histories). Confined to the connection's IO thread.
+ *
+ * <p>The rule that makes the handoff exact: a frame is sent only if its ID is after the position, which
+ * then moves to it ({@link #advanceIfAfter}). Replay and live frames pass the same rule, so where they
+ * overlap nothing is sent twice, and since the position only moves forward, nothing is sent out of order.
  */
 final class PartitionState {
     private final int partition;
     private final List<Topic> topics;
     private StreamId position;
+    private boolean replaying;
     private PartitionReplay replay;
     private List<SharedFrame> held;
     private long heldBytes;
@@ -38,16 +43,35 @@ final class PartitionState {
         return position;
     }
 
-    void advanceTo(StreamId id) {
+    /** True (and the position moves to {@code id}) if {@code id} is after the position: its frame is to be sent. */
+    boolean advanceIfAfter(StreamId id) {
+        if (!id.isAfter(position)) {
+            return false; // already sent (replay and live overlap at the handoff)
+        }
         position = id;
+        return true;
     }
 
+    /** Moves the position to {@code id} if it is later: everything up to it counts as sent (or reset). */
+    void skipTo(StreamId id) {
+        if (id.isAfter(position)) {
+            position = id;
+        }
+    }
+
+    boolean replaying() {
+        return replaying;
+    }
+
+    /** The replay in progress, or null (always null in unit tests of the handoff, which drive it by hand). */
     PartitionReplay replay() {
         return replay;
     }
 
+    /** Starts replaying from {@code from}; live frames are held from now until {@link #finishReplay}. */
     void startReplay(StreamId from, PartitionReplay replay) {
         this.position = from;
+        this.replaying = true;
         this.replay = replay;
         this.held = new ArrayList<>();
         this.heldBytes = 0;
@@ -58,15 +82,22 @@ final class PartitionState {
         position = from;
     }
 
-    /** Holds a live frame that arrived during replay, or notes the overflow that drops them all. */
-    void hold(SharedFrame frame, long maxHeldBytes) {
-        if (heldBytes + frame.size() > maxHeldBytes) {
+    /**
+     * Holds a live frame while replaying and returns true; returns false when live (the frame is for the
+     * caller to send). Past {@code budgetBytes} every held frame is dropped and the overflow noted.
+     */
+    boolean holdIfReplaying(SharedFrame frame, long budgetBytes) {
+        if (!replaying) {
+            return false;
+        }
+        if (heldBytes + frame.size() > budgetBytes) {
             held.clear();
             heldBytes = 0;
             heldOverflowed = true;
         }
         held.add(frame);
         heldBytes += frame.size();
+        return true;
     }
 
     /** True once if held frames were dropped since the last call; the replay must then read further. */
@@ -76,9 +107,10 @@ final class PartitionState {
         return overflowed;
     }
 
-    /** Ends the replay; returns the held frames, in arrival (feed) order, to be sent if still new. */
+    /** Ends the replay; returns the held frames, in arrival (feed) order, to be sent if still after the position. */
     List<SharedFrame> finishReplay() {
         List<SharedFrame> frames = held;
+        replaying = false;
         replay = null;
         held = null;
         heldBytes = 0;
@@ -89,6 +121,7 @@ final class PartitionState {
         if (replay != null) {
             replay.cancel();
         }
+        replaying = false;
         replay = null;
         held = null;
     }

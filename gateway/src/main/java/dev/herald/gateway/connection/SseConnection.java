@@ -97,7 +97,7 @@ public final class SseConnection {
         }
         writeQueued();
         for (PartitionState p : partitions) {
-            if (!closed && p.replay() != null) {
+            if (!closed && p.replaying()) {
                 p.replay().start();
             }
         }
@@ -126,9 +126,8 @@ public final class SseConnection {
             return false;
         }
         PartitionState p = state(frame.partition());
-        if (p.replay() != null) {
-            // Held frames and the queue share one budget, so a replaying connection holds no more than a live one.
-            p.hold(frame, limits.maxPendingBytes() - queue.pendingBytes());
+        // Held frames and the queue share one budget, so a replaying connection holds no more than a live one.
+        if (p.holdIfReplaying(frame, limits.maxPendingBytes() - queue.pendingBytes())) {
             return false;
         }
         return enqueueEvent(p, frame);
@@ -167,10 +166,9 @@ public final class SseConnection {
 
     /** Queues an event frame if it is after the partition's position; returns true if the connection became dirty. */
     boolean enqueueEvent(PartitionState p, SharedFrame frame) {
-        if (!frame.id().isAfter(p.position())) {
-            return false; // already sent (replay and live overlap at the handoff)
+        if (!p.advanceIfAfter(frame.id())) {
+            return false;
         }
-        p.advanceTo(frame.id());
         if (multiPartition) {
             // The other partitions' positions, in partition order, then the shared frame's own.
             StringBuilder prefix = new StringBuilder(24 * partitions.length).append("id: ");
@@ -288,7 +286,7 @@ public final class SseConnection {
             return false;
         }
         for (PartitionState p : partitions) {
-            if (p.replay() != null && !closed) {
+            if (p.replaying() && !closed) {
                 p.replay().pump();
             }
         }
@@ -365,7 +363,7 @@ public final class SseConnection {
                 Arrays.stream(partitions).flatMap(p -> p.topics().stream()).map(Object::toString).toList(),
                 (nowNanos - openedNanos) / 1_000_000, queue.writtenBytes(), queue.pendingBytes(),
                 unwritableSinceNanos == 0 ? 0 : (nowNanos - unwritableSinceNanos) / 1_000_000,
-                Arrays.stream(partitions).anyMatch(p -> p.replay() != null));
+                Arrays.stream(partitions).anyMatch(PartitionState::replaying));
     }
 
     /**
@@ -406,7 +404,11 @@ public final class SseConnection {
         admission.lease().release();
         metrics.closed(reason);
         if (reason.isShed()) {
-            LOG.info("shed {} ({}): queued {} bytes or unwritable too long", exchange.getSourceAddress(), reason.tag(), limits.maxPendingBytes());
+            LOG.info("shed {} ({}): {}", exchange.getSourceAddress(), reason.tag(), switch (reason) {
+                case PENDING_BYTES -> "would queue more than " + limits.maxPendingBytes() + " bytes";
+                case UNWRITABLE -> "unwritable for longer than " + limits.maxUnwritableNanos() / 1_000_000 + " ms";
+                default -> "the gateway is behind on delivery; the client resumes elsewhere";
+            });
         }
         IoUtils.safeClose(exchange.getConnection());
     }

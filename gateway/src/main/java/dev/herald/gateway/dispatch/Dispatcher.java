@@ -46,16 +46,21 @@ public final class Dispatcher {
 
     /**
      * Waits while any loop has more than its bound waiting, so a gateway that falls behind leaves the
-     * backlog in Redis instead of in its memory. Returns false if {@code running} turned false meanwhile.
+     * backlog in Redis instead of in its memory. Returns the nanoseconds waited, or -1 if {@code running}
+     * turned false meanwhile.
      */
-    public boolean awaitRoom(BooleanSupplier running) {
+    public long awaitRoom(BooleanSupplier running) {
+        if (hasRoom()) {
+            return 0;
+        }
+        long start = System.nanoTime();
         while (!hasRoom()) {
             if (!running.getAsBoolean()) {
-                return false;
+                return -1;
             }
             LockSupport.parkNanos(ROOM_POLL_NANOS);
         }
-        return true;
+        return Math.max(1, System.nanoTime() - start);
     }
 
     private boolean hasRoom() {

@@ -1,6 +1,7 @@
 package dev.herald.gateway.metrics;
 
 import dev.herald.gateway.connection.CloseReason;
+import dev.herald.gateway.connection.IoLoops;
 import dev.herald.gateway.connection.OverloadGuard;
 import dev.herald.gateway.read.FeedTailer;
 import dev.herald.gateway.read.HistoryPages;
@@ -43,6 +44,7 @@ public final class GatewayMetrics implements FeedTailer.TailerMetrics, HistoryPa
     private final Counter resets;
     private final Counter tailed;
     private final Counter tailerFailures;
+    private final Timer tailerPaused;
     private final MeterRegistry registry;
 
     public GatewayMetrics(MeterRegistry registry) {
@@ -78,6 +80,16 @@ public final class GatewayMetrics implements FeedTailer.TailerMetrics, HistoryPa
         resets = Counter.builder("herald.gateway.resets").description("herald.reset events sent for trimmed history").register(registry);
         tailed = Counter.builder("herald.gateway.tailer.events").description("events read from partition feeds").register(registry);
         tailerFailures = Counter.builder("herald.gateway.tailer.failures").description("failed feed reads (each retried)").register(registry);
+        tailerPaused = Timer.builder("herald.gateway.tailer.paused")
+                .description("time tailers waited before reading because an IO thread had dispatch.max-waiting waiting").register(registry);
+    }
+
+    /** Exposes what waits for the IO loops: the bound the tailers pause at must hold. */
+    public void watchLoops(IoLoops loops) {
+        Gauge.builder("herald.gateway.dispatch.waiting", loops, IoLoops::waitingBytes).baseUnit("bytes")
+                .description("live events read from Redis and not yet taken by an IO thread").register(registry);
+        Gauge.builder("herald.gateway.dispatch.waiting.max", loops, IoLoops::mostWaitingBytes).baseUnit("bytes")
+                .description("the most that has waited for one IO thread at once since start").register(registry);
     }
 
     /** Exposes the overload guard's verdict and the delivery lag it acts on. */
@@ -229,6 +241,11 @@ public final class GatewayMetrics implements FeedTailer.TailerMetrics, HistoryPa
     @Override
     public void readFailed() {
         tailerFailures.increment();
+    }
+
+    @Override
+    public void pausedFor(long nanos) {
+        tailerPaused.record(nanos, TimeUnit.NANOSECONDS);
     }
 
     public static long nowMicros() {

@@ -83,7 +83,11 @@ public final class FeedTailer implements Runnable {
                 if (!started) {
                     startAtFeedEnds(redis);
                 }
-                if (dispatcher.awaitRoom(() -> running)) {
+                long paused = dispatcher.awaitRoom(() -> running);
+                if (paused > 0) {
+                    metrics.pausedFor(paused);
+                }
+                if (paused >= 0) {
                     readOnce(redis);
                 }
                 backoffMillis = 50;
@@ -172,5 +176,8 @@ public final class FeedTailer implements Runnable {
         void dispatched(int events, long lastPublishedMicros);
 
         void readFailed();
+
+        /** The tailer waited this long before reading, because an IO loop had more than its bound waiting. */
+        void pausedFor(long nanos);
     }
 }

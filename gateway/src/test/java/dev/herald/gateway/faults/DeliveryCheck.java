@@ -1,5 +1,9 @@
 package dev.herald.gateway.faults;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.herald.gateway.testing.ResumingSseClient;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashSet;
@@ -7,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import org.awaitility.Awaitility;
 
 /**
  * What a fault test published, per topic, and the verdict on what a client received: how many
@@ -54,5 +59,39 @@ final class DeliveryCheck {
             at = i;
         }
         return true;
+    }
+
+    /** What clients received, summed: every count but {@code acknowledged} must be zero. */
+    record Tally(int acknowledged, int lost, int duplicated, int reconnects) {
+    }
+
+    /**
+     * Waits until every client (client {@code i} on {@code topics[i % size]}) has every acknowledged event,
+     * then asserts each holds exactly its topic's acknowledged sequence: nothing lost, doubled or reordered.
+     */
+    Tally assertExactSequences(List<ResumingSseClient> clients, List<String> topics) {
+        int acked = acknowledgedCount();
+        assertThat(acked).isGreaterThan(100);
+        Awaitility.await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200)).until(() -> {
+            for (int i = 0; i < clients.size(); i++) {
+                if (lost(topics.get(i % topics.size()), clients.get(i).data()) > 0) {
+                    return false;
+                }
+            }
+            return true;
+        });
+        int lost = 0;
+        int duplicated = 0;
+        for (int i = 0; i < clients.size(); i++) {
+            String topic = topics.get(i % topics.size());
+            List<String> got = clients.get(i).data();
+            lost += lost(topic, got);
+            duplicated += duplicated(got);
+            assertThat(inPublishOrder(topic, got)).as("client %d in order", i).isTrue();
+            assertThat(got).as("client %d", i).isEqualTo(acknowledged(topic));
+        }
+        assertThat(lost).isZero();
+        assertThat(duplicated).isZero();
+        return new Tally(acked, lost, duplicated, clients.stream().mapToInt(c -> c.connects() - 1).sum());
     }
 }

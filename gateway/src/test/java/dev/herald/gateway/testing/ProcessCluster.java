@@ -66,6 +66,15 @@ public final class ProcessCluster implements AutoCloseable {
         });
     }
 
+    /** Starts one more gateway ({@code gateway-<n>}) with {@code properties} beside the cluster's Redis URI. */
+    public ServiceProcess startGateway(Map<String, String> properties) {
+        Map<String, String> props = new HashMap<>(properties);
+        props.put("herald.redis.uri", redis.uri());
+        ServiceProcess g = startAsync("gateway", "gateway-" + gateways.size(), props).join();
+        gateways.add(g);
+        return g;
+    }
+
     /** Puts HAProxy in front of the gateways. */
     public Haproxy balance() throws IOException {
         haproxy = Haproxy.start(gateways, dir);

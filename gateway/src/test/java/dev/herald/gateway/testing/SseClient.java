@@ -108,19 +108,24 @@ public final class SseClient implements AutoCloseable {
             ended = true;
             return;
         }
+        // A body with a length (a refusal's lone retry hint) ends there, as EventSource sees it, even if a
+        // proxy keeps the connection open; a stream's body is close-delimited.
+        String length = header("content-length");
+        long[] left = {length == null ? Long.MAX_VALUE : Long.parseLong(length)};
         reader = new Thread(() -> {
             byte[] buf = new byte[8192];
             try {
                 InputStream in = socket.getInputStream();
                 int n;
-                while (true) {
+                while (left[0] > 0) {
                     while (paused) {
                         Thread.sleep(5);
                     }
-                    n = in.read(buf);
+                    n = in.read(buf, 0, (int) Math.min(buf.length, left[0]));
                     if (n < 0) {
                         break;
                     }
+                    left[0] -= n;
                     List<SseParser.Event> got = parser.feed(buf, 0, n);
                     synchronized (events) {
                         events.addAll(got);
