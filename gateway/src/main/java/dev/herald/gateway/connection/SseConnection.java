@@ -27,7 +27,7 @@ import org.xnio.channels.StreamSinkChannel;
 public final class SseConnection {
     private static final Logger LOG = LoggerFactory.getLogger(SseConnection.class);
     /** One delivery in this many is timed: a histogram needs samples, not every event (and timing is not free). */
-    private static final int LATENCY_SAMPLE = 8;
+    private static final int LATENCY_SAMPLE = 64;
     /** Replay refills one IO-thread task may write before it yields to other tasks. */
     private static final int MAX_REFILLS_PER_TASK = 16;
     private static final ByteBuffer HEARTBEAT = SseEncoder.toSharedBuffer(SseEncoder.comment("heartbeat"));
@@ -46,7 +46,6 @@ public final class SseConnection {
     private final FrameQueue.Delivered onDelivered = this::delivered;
     /** The queued bytes last added to the gateway-wide total, so every change is counted exactly once. */
     private long reportedPending;
-    private long writeNowMicros;
     private int replaysActive;
     /** Counts delivered events, so that latency is recorded for one in {@link #LATENCY_SAMPLE} of them. */
     private int delivered;
@@ -252,7 +251,6 @@ public final class SseConnection {
     /** One drain of the queue; true if it emptied and flushed. */
     private boolean writeOnce() {
         try {
-            writeNowMicros = GatewayMetrics.nowMicros();
             deliveredInWrite = 0;
             boolean drained;
             try {
@@ -308,7 +306,7 @@ public final class SseConnection {
         if (publishedMicros > 0) {
             deliveredInWrite++;
             if (++delivered % LATENCY_SAMPLE == 0) {
-                metrics.latencyMicros(writeNowMicros - publishedMicros);
+                metrics.latencyMicros(GatewayMetrics.nowMicros() - publishedMicros);
             }
         }
     }

@@ -8,7 +8,9 @@ import dev.herald.common.topic.Topic;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * One event encoded once, as {@code id: <partition>:<ms>-<seq>\n...data...\n\n}, in a read-only buffer that
@@ -16,10 +18,10 @@ import java.util.List;
  * bytes, never a copy. A connection that reads several partitions writes its other partitions' positions
  * first and then {@link #viewAfterIdField()}, so the frame stays shared.
  *
- * <p>Each frame owns its bytes (a heap array): a slow client on a rare topic keeps only its own frames
- * alive, never a slab of other topics' events, and frame memory is bounded by the heap like everything
- * else. The socket write copies them into the JDK's per-thread cached direct buffer, a memcpy beside the
- * syscall that follows.
+ * <p>Frames live in read-only direct memory, so a socket write hands them to the kernel without the copy
+ * the JDK makes of heap buffers. Direct buffers are costly to allocate and are freed only by the garbage
+ * collector, so the frames of one topic in one run share one slab; a slow client on a rare topic keeps
+ * only its own topic's frames alive, never a slab of other topics' events.
  */
 public final class SharedFrame {
     private static final int ID_FIELD = "id: ".length();
@@ -38,24 +40,32 @@ public final class SharedFrame {
         this.publishedMicros = publishedMicros;
     }
 
-    /** Encodes one event of {@code partition}; {@code text} is scratch space, reused between calls. */
-    static SharedFrame encode(int partition, Event e, StringBuilder text) {
-        text.setLength(0);
-        SseEncoder.appendEvent(text, Cursor.encodeOne(partition, e.id()), e.event(), e.retryMillis(), e.data());
-        ByteBuffer frame = ByteBuffer.wrap(text.toString().getBytes(StandardCharsets.UTF_8)).asReadOnlyBuffer();
-        return new SharedFrame(frame, partition, e.id(), e.topic(), e.publishedMicros());
-    }
-
     public static SharedFrame encode(int partition, Event event) {
-        return encode(partition, event, new StringBuilder(256));
+        return encodeAll(partition, List.of(event)).get(0);
     }
 
-    /** Encodes events of one partition, in order. */
+    /** Encodes events of one partition, in order: one read-only direct slab per topic. */
     public static List<SharedFrame> encodeAll(int partition, List<Event> events) {
-        List<SharedFrame> frames = new ArrayList<>(events.size());
+        byte[][] encoded = new byte[events.size()][];
+        Map<Topic, ByteBuffer> slabs = new HashMap<>();
+        Map<Topic, Integer> sizes = new HashMap<>();
         StringBuilder text = new StringBuilder(256);
-        for (Event e : events) {
-            frames.add(encode(partition, e, text));
+        for (int i = 0; i < encoded.length; i++) {
+            Event e = events.get(i);
+            text.setLength(0);
+            SseEncoder.appendEvent(text, Cursor.encodeOne(partition, e.id()), e.event(), e.retryMillis(), e.data());
+            encoded[i] = text.toString().getBytes(StandardCharsets.UTF_8);
+            sizes.merge(e.topic(), encoded[i].length, Integer::sum);
+        }
+        sizes.forEach((topic, size) -> slabs.put(topic, ByteBuffer.allocateDirect(size)));
+        List<SharedFrame> frames = new ArrayList<>(encoded.length);
+        for (int i = 0; i < encoded.length; i++) {
+            Event e = events.get(i);
+            ByteBuffer slab = slabs.get(e.topic());
+            int start = slab.position();
+            slab.put(encoded[i]);
+            ByteBuffer frame = slab.duplicate().position(start).limit(slab.position()).slice().asReadOnlyBuffer();
+            frames.add(new SharedFrame(frame, partition, e.id(), e.topic(), e.publishedMicros()));
         }
         return frames;
     }
