@@ -12,6 +12,7 @@ import com.typesafe.config.ConfigFactory;
 import dev.herald.common.config.ConfigLoader;
 import dev.herald.gateway.Gateway;
 import dev.herald.gateway.GatewaySettings;
+import dev.herald.gateway.testing.Haproxy;
 import dev.herald.gateway.testing.SseClient;
 import dev.herald.publisher.Publisher;
 import dev.herald.publisher.PublisherSettings;
@@ -256,7 +257,7 @@ class DeploymentManifestsTest {
         });
 
         JsonNode redisService = services.path("redis");
-        assertThat(redisService.path("image").asText()).isEqualTo("redis:7.2");
+        assertThat(redisService.path("image").asText()).isEqualTo("${HERALD_REDIS_IMAGE:-redis:7.2}");
         assertThat(joined(redisService.path("command"))).contains("--appendonly yes");
         assertThat(redisService.path("volumes")).isNotEmpty();
         assertThat(redisService.path("healthcheck").path("test")).isNotEmpty();
@@ -293,21 +294,12 @@ class DeploymentManifestsTest {
     @Test
     void haproxyBalancesGatewaysForSseAndHealthChecksReadinessOnTheAdminPort() throws IOException {
         JsonNode services = single(ROOT.resolve("docker-compose.yml")).path("services");
-        assertThat(services.path("haproxy").path("image").asText()).startsWith("haproxy:2.8");
+        assertThat(services.path("haproxy").path("image").asText()).isEqualTo("${HERALD_HAPROXY_IMAGE:-haproxy:2.8}");
         assertThat(stream(services.path("haproxy").path("volumes")).map(JsonNode::asText))
                 .anyMatch(v -> v.startsWith("./deploy/haproxy/haproxy.cfg:/usr/local/etc/haproxy/haproxy.cfg"));
-        List<String> cfg = Files.readAllLines(ROOT.resolve("deploy/haproxy/haproxy.cfg")).stream()
-                .map(l -> l.replaceAll("#.*", "").trim()).filter(l -> !l.isEmpty()).collect(Collectors.toList());
-        Map<String, List<String>> sections = new LinkedHashMap<>();
-        String current = null;
-        for (String line : cfg) {
-            if (line.matches("^(global|defaults|frontend|backend|listen|resolvers|peers|userlist)\\b.*")) {
-                current = line;
-                sections.put(current, new ArrayList<>());
-            } else if (current != null) {
-                sections.get(current).add(line);
-            }
-        }
+        Map<String, List<String>> sections = Haproxy.sections(ROOT.resolve("deploy/haproxy/haproxy.cfg"));
+        assertThat(sections.get("global")).as("bounded balancer socket buffers, or slow clients are never shed")
+                .contains("tune.rcvbuf.server 65536", "tune.sndbuf.client 65536");
         List<String> defaults = sections.getOrDefault("defaults", List.of());
         String frontend = sections.keySet().stream().filter(k -> k.startsWith("frontend ")
                 && sections.get(k).stream().anyMatch(l -> l.matches("bind\\s+\\S*:8081\\b.*"))).findFirst()
@@ -335,6 +327,12 @@ class DeploymentManifestsTest {
                     .containsPattern("\\bport " + ADMIN_PORT + "\\b");
             assertThat(services.has(server.split("\\s+")[2].split(":")[0])).as("compose service for %s", server).isTrue();
         }
+        // The demo page publishes on its own origin: every client-facing frontend routes the publisher API.
+        for (String fe : sections.keySet().stream().filter(k -> k.startsWith("frontend ") && !k.equals("frontend stats")).toList()) {
+            assertThat(sections.get(fe)).as("%s routes the publisher API", fe)
+                    .contains("use_backend publisher if { path /v1/topics /v1/events } || { path_beg /v1/topics/ }");
+        }
+        assertThat(sections.get("backend publisher")).as("backend publisher").contains("server publisher publisher:" + HTTP_PORT);
     }
 
     @Test
