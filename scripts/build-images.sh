@@ -97,3 +97,6 @@ for target in publisher gateway; do
         --build-arg BUILD_IMAGE="$BUILD_BASE" --build-arg RUNTIME_IMAGE="$RUNTIME_BASE" \
         -t "herald/$target:local" "$ROOT"
 done
+# Each build leaves the previous images and its intermediate stages untagged; without this, repeated CI
+# runs fill the disk (about 0.8 GB a build). The bases stay (tagged).
+podman image prune -f >/dev/null
