@@ -389,6 +389,14 @@ class DeploymentManifestsTest {
                     .containsPattern("(?m)^ENTRYPOINT \\[\"java\", \"-XX:MaxRAMPercentage=75\",.*\"/app/" + target + "\\.jar\"\\]$");
         }
         assertThat(Files.readAllLines(ROOT.resolve(".dockerignore"))).contains("**/target/", ".git");
+        // Maven needs every reactor module's POM, and the publisher jar embeds docs/openapi.yaml (its resource):
+        // both must be copied and not excluded by .dockerignore (ContainerImagesIT builds it for real).
+        Matcher module = Pattern.compile("<module>([^<]+)</module>").matcher(Files.readString(ROOT.resolve("pom.xml")));
+        while (module.find()) {
+            assertThat(dockerfile).as("the Dockerfile copies %s/pom.xml", module.group(1)).contains("COPY " + module.group(1) + "/pom.xml ");
+        }
+        assertThat(dockerfile).contains("COPY docs/openapi.yaml docs/");
+        assertThat(Files.readAllLines(ROOT.resolve(".dockerignore"))).containsSubsequence("docs/", "!docs/openapi.yaml");
     }
 
     @Test
