@@ -7,7 +7,8 @@
 #   docker build --target publisher -t herald/publisher:local .
 #   docker build --target gateway   -t herald/gateway:local .
 #
-# The build context is the repository root (see .dockerignore).
+# The build context is the repository root (see .dockerignore). Without a registry (as on the CI host),
+# scripts/build-images.sh makes Debian bases and builds both images with podman.
 
 ARG BUILD_IMAGE=maven:3.9-eclipse-temurin-17
 ARG RUNTIME_IMAGE=eclipse-temurin:17-jre
@@ -20,6 +21,10 @@ COPY pom.xml ./
 COPY common/pom.xml common/
 COPY publisher/pom.xml publisher/
 COPY gateway/pom.xml gateway/
+# The root POM lists bench as a module: Maven needs its POM in the reactor even when building another module.
+COPY bench/pom.xml bench/
+# The publisher jar serves docs/openapi.yaml (a resource of publisher/pom.xml).
+COPY docs/openapi.yaml docs/
 COPY common/src common/src
 COPY publisher/src publisher/src
 COPY gateway/src gateway/src

@@ -11,7 +11,8 @@ import java.util.function.BooleanSupplier;
 /**
  * The admin listener: {@code /metrics}, {@code /health/live}, {@code /health/ready}, the diagnostics
  * {@code /debug/jfr} and {@code /debug/threads}, plus whatever a service adds. Kept on its own port (by
- * default bound to localhost) so the public port exposes no internals.
+ * default bound to localhost) so the public port exposes no internals; {@link DebugGuard} keeps /debug/*
+ * behind a token when that port is reachable from elsewhere.
  */
 public final class AdminListener implements AutoCloseable {
     private final Undertow server;
@@ -39,7 +40,7 @@ public final class AdminListener implements AutoCloseable {
                 .addHttpListener(http.adminPort(), http.adminHost())
                 .setIoThreads(1)
                 .setWorkerThreads(2) // a flight recording waits on one
-                .setHandler(routes)
+                .setHandler(new DebugGuard(http.adminHost(), http.adminToken(), routes))
                 .build();
         server.start();
         return new AdminListener(server);

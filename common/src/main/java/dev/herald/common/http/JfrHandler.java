@@ -16,12 +16,15 @@ import jdk.jfr.Recording;
 
 /**
  * {@code GET /debug/jfr?seconds=N}: records a Java Flight Recording with the JDK's "profile" settings
- * (method sampling, allocation, locks, socket I/O) for N seconds (1–300, default 30) and answers with the
+ * (method sampling, allocation, locks, socket I/O) for N seconds (1–120, default 30) and answers with the
  * {@code .jfr} file — the JVM's answer to a pprof profile: open it in JDK Mission Control or convert it
- * with {@code jfr print} / {@code jfr summary}. One recording at a time; the wait runs on a worker thread.
+ * with {@code jfr print} / {@code jfr summary}. One recording at a time (409 while one runs), its file at
+ * most {@link #MAX_BYTES} (the oldest data is dropped beyond), so /debug cannot fill a container's small
+ * /tmp; the wait runs on a worker thread.
  */
 public final class JfrHandler implements HttpHandler {
-    private static final int MAX_SECONDS = 300;
+    static final int MAX_SECONDS = 120;
+    static final long MAX_BYTES = 16L << 20;
     private final AtomicBoolean recording = new AtomicBoolean();
 
     @Override
@@ -59,6 +62,7 @@ public final class JfrHandler implements HttpHandler {
         Path file = Files.createTempFile("herald", ".jfr");
         try (Recording r = new Recording(Configuration.getConfiguration("profile"))) {
             r.setName("herald-on-demand");
+            r.setMaxSize(MAX_BYTES);
             r.start();
             Thread.sleep(duration.toMillis());
             r.stop();

@@ -34,7 +34,7 @@ class SettingsTest {
     void loadsTheReferenceDefaultsForTheListeners() {
         HttpSettings http = ConfigLoader.read(ConfigLoader.load(), HttpSettings::from);
 
-        assertThat(http).isEqualTo(new HttpSettings("0.0.0.0", 8080, Runtime.getRuntime().availableProcessors(), "127.0.0.1", 9090));
+        assertThat(http).isEqualTo(new HttpSettings("0.0.0.0", 8080, Runtime.getRuntime().availableProcessors(), "127.0.0.1", 9090, ""));
     }
 
     @Test

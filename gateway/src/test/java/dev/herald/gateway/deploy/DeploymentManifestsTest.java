@@ -12,6 +12,7 @@ import com.typesafe.config.ConfigFactory;
 import dev.herald.common.config.ConfigLoader;
 import dev.herald.gateway.Gateway;
 import dev.herald.gateway.GatewaySettings;
+import dev.herald.gateway.testing.Haproxy;
 import dev.herald.gateway.testing.SseClient;
 import dev.herald.publisher.Publisher;
 import dev.herald.publisher.PublisherSettings;
@@ -116,7 +117,9 @@ class DeploymentManifestsTest {
                     assertThat(dir.resolve(p.path("path").asText())).as("%s: patch file", rel(k)).isRegularFile();
                 }
                 if (p.has("patch")) {
-                    assertThat(YAML.readTree(p.path("patch").asText()).isObject()).as("%s: inline patch parses", rel(k)).isTrue();
+                    // A strategic-merge patch is a mapping; a JSON 6902 patch (with a target) a list of operations.
+                    JsonNode patch = YAML.readTree(p.path("patch").asText());
+                    assertThat(patch.isObject() || (p.has("target") && patch.isArray())).as("%s: inline patch parses", rel(k)).isTrue();
                 }
             }
             for (JsonNode g : doc.path("configMapGenerator")) {
@@ -214,6 +217,158 @@ class DeploymentManifestsTest {
         }
     }
 
+    // ---- the production overlay ------------------------------------------------------------------------
+
+    private static List<JsonNode> renderedProd() throws Exception {
+        List<String> kustomize = kustomizeCommand();
+        assumeTrue(kustomize != null, "neither kubectl nor kustomize on PATH: the prod overlay's resources not checked");
+        return render(kustomize, ROOT.resolve("k8s/overlays/prod"));
+    }
+
+    @Test
+    void prodHasAuthOnWithKeysFromASecretMountedAsFilesAndListsFromAConfigFile() throws Exception {
+        List<JsonNode> docs = renderedProd();
+        Map<String, String> config = configMapData(docs);
+        assertThat(config).containsEntry("HERALD_AUTH_ENABLED", "true");
+        String confText = strings(find(docs, "ConfigMap", "herald-conf").orElseThrow(() -> new AssertionError("no ConfigMap herald-conf"))
+                .path("data")).get("herald.conf");
+        assertThat(confText).as("herald-conf herald.conf").isNotNull();
+        Matcher include = Pattern.compile("include required\\(file\\(\"([^\"]+)\"\\)\\)").matcher(confText);
+        assertThat(include.find()).as("the config file includes the Secret's file, required").isTrue();
+        String secretFile = include.group(1);
+        // The rest is plain HOCON setting only real list keys.
+        var conf = ConfigFactory.parseString(confText.replace(include.group(), ""));
+        assertThat(conf.hasPath("herald.retention.overrides")).isTrue();
+        for (String name : List.of(GATEWAY, PUBLISHER)) {
+            JsonNode pod = find(docs, "Deployment", name).orElseThrow().path("spec").path("template").path("spec");
+            JsonNode c = pod.path("containers").get(0);
+            Map<String, String> env = containerEnv(c);
+            String javaOptions = env.getOrDefault("JAVA_TOOL_OPTIONS", "") + " " + joined(c.path("command"));
+            Matcher configFile = Pattern.compile("-Dconfig\\.file=(\\S+)").matcher(javaOptions);
+            assertThat(configFile.find()).as("%s: -Dconfig.file", name).isTrue();
+            assertThat(mountedFrom(pod, c, configFile.group(1))).as("%s: %s mounted", name, configFile.group(1))
+                    .isEqualTo("configMap:herald-conf");
+            assertThat(mountedFrom(pod, c, secretFile)).as("%s: %s mounted", name, secretFile).isEqualTo("secret:herald-auth");
+            assertThat(mountedFrom(pod, c, config.get("HERALD_AUTH_JWT_JWKS_FILE"))).as("%s: JWKS from the Secret", name)
+                    .isEqualTo("secret:herald-auth");
+            // No key material in environment variables (they leak into /proc, crash reports, kubectl describe).
+            assertThat(env.keySet()).as(name).doesNotContain("HERALD_AUTH_JWT_HS256_SECRET", "HERALD_ADMIN_TOKEN");
+        }
+        assertThat(config.keySet()).doesNotContain("HERALD_AUTH_JWT_HS256_SECRET", "HERALD_ADMIN_TOKEN");
+    }
+
+    /** Where a file a container sees comes from ("secret:NAME", "configMap:NAME"), by its volume mounts; null if unmounted. */
+    private static String mountedFrom(JsonNode pod, JsonNode container, String file) {
+        for (JsonNode m : container.path("volumeMounts")) {
+            String at = text(m, "mountPath");
+            boolean match = m.has("subPath") ? at.equals(file) : file.startsWith(at + "/");
+            if (match) {
+                assertThat(m.path("readOnly").asBoolean()).as("%s mounted read-only", at).isTrue();
+                JsonNode volume = stream(pod.path("volumes")).filter(v -> text(v, "name").equals(text(m, "name"))).findFirst().orElseThrow();
+                return volume.has("secret") ? "secret:" + volume.path("secret").path("secretName").asText()
+                        : volume.has("configMap") ? "configMap:" + volume.path("configMap").path("name").asText() : "other";
+            }
+        }
+        return null;
+    }
+
+    @Test
+    void prodGatewaysHaveRequestsEqualLimitsAndAJvmSizedFromTheLimit() throws Exception {
+        JsonNode c = container(find(renderedProd(), "Deployment", GATEWAY).orElseThrow().path("spec").path("template").path("spec"), "gateway");
+        JsonNode resources = c.path("resources");
+        assertThat(resources.path("requests")).as("Guaranteed QoS").isEqualTo(resources.path("limits"));
+        long limit = bytes(resources.path("limits").path("memory").asText());
+        String command = joined(c.path("command"));
+        Matcher heap = Pattern.compile("-XX:MaxRAMPercentage=(\\d+(?:\\.\\d+)?)").matcher(command);
+        Matcher direct = Pattern.compile("-XX:MaxDirectMemorySize=(\\d+[kmgKMG]?)").matcher(command);
+        assertThat(heap.find()).as("heap sized from the limit: %s", command).isTrue();
+        assertThat(direct.find()).as("direct memory bounded: %s", command).isTrue();
+        long heapBytes = (long) (limit * Double.parseDouble(heap.group(1)) / 100);
+        long directBytes = bytes(direct.group(1));
+        assertThat(heapBytes).as("heap").isGreaterThanOrEqualTo(limit / 4);
+        assertThat(heapBytes + directBytes).as("heap + direct leave a fifth of the limit for the rest of the JVM")
+                .isLessThanOrEqualTo(limit * 4 / 5);
+        assertThat(command).endsWith("-jar /app/gateway.jar");
+    }
+
+    /** Kubernetes (Mi, Gi) or JVM (m, g) sizes in bytes. */
+    private static long bytes(String size) {
+        Matcher m = Pattern.compile("(\\d+)([KMGkmg]i?)?").matcher(size);
+        assertThat(m.matches()).as("size %s", size).isTrue();
+        int shift = m.group(2) == null ? 0 : switch (Character.toUpperCase(m.group(2).charAt(0))) {
+            case 'K' -> 10;
+            case 'M' -> 20;
+            default -> 30;
+        };
+        return Long.parseLong(m.group(1)) << shift;
+    }
+
+    @Test
+    void prodScrapesAndAlertsOnDeliveryLagShedsRedisAnd5xxWithExportedMetricNames() throws Exception {
+        List<JsonNode> docs = renderedProd();
+        JsonNode monitor = docs.stream().filter(d -> "ServiceMonitor".equals(text(d, "kind"))).findFirst()
+                .orElseThrow(() -> new AssertionError("no ServiceMonitor"));
+        Map<String, String> selector = strings(monitor.path("spec").path("selector").path("matchLabels"));
+        String port = monitor.path("spec").path("endpoints").get(0).path("port").asText();
+        List<JsonNode> scraped = docs.stream().filter(d -> "Service".equals(text(d, "kind"))
+                && strings(d.path("metadata").path("labels")).entrySet().containsAll(selector.entrySet())).toList();
+        assertThat(scraped.stream().map(d -> strings(d.path("spec").path("selector")).get("app.kubernetes.io/name")))
+                .as("ServiceMonitor selects the admin Services of both").containsExactlyInAnyOrder(GATEWAY, PUBLISHER);
+        for (JsonNode svc : scraped) {
+            assertThat(stream(svc.path("spec").path("ports")).map(p -> text(p, "name"))).contains(port);
+        }
+        JsonNode rule = docs.stream().filter(d -> "PrometheusRule".equals(text(d, "kind"))).findFirst()
+                .orElseThrow(() -> new AssertionError("no PrometheusRule"));
+        Map<String, String> alerts = new LinkedHashMap<>();
+        for (JsonNode group : rule.path("spec").path("groups")) {
+            for (JsonNode r : group.path("rules")) {
+                alerts.put(text(r, "alert"), text(r, "expr"));
+            }
+        }
+        String all = String.join("\n", alerts.values());
+        assertThat(all).as("delivery lag").contains("herald_gateway_delivery_latency_seconds_bucket")
+                .as("shed rate").contains("herald_gateway_sheds_total")
+                .as("Redis unreachable").contains("herald_gateway_tailer_failures_total").contains("redis_unavailable")
+                .as("5xx").contains("status=~\"5..\"");
+        LiveMetrics live = liveMetrics();
+        Set<String> exported = new TreeSet<>(live.gateway());
+        exported.addAll(live.publisher());
+        Set<String> used = new TreeSet<>();
+        alerts.values().forEach(e -> used.addAll(metricNames(e)));
+        assertThat(exported).as("metric names in the alerts are exported by the services").containsAll(used);
+    }
+
+    @Test
+    void prodHasNetworkPoliciesAnHttpRouteBesideTheIngressAndAutoscalesOnStreams() throws Exception {
+        List<JsonNode> docs = renderedProd();
+        List<JsonNode> policies = docs.stream().filter(d -> "NetworkPolicy".equals(text(d, "kind"))).toList();
+        assertThat(policies).as("a default deny for the namespace").anyMatch(p -> p.path("spec").path("podSelector").isEmpty()
+                && p.path("spec").path("ingress").isEmpty() && joined(p.path("spec").path("policyTypes")).contains("Ingress"));
+        for (String name : List.of(GATEWAY, PUBLISHER)) {
+            Map<String, String> labels = podLabels(find(docs, "Deployment", name).orElseThrow());
+            assertThat(policies).as("%s: a policy opens its http port", name).anyMatch(p ->
+                    labels.entrySet().containsAll(strings(p.path("spec").path("podSelector").path("matchLabels")).entrySet())
+                    && !p.path("spec").path("podSelector").isEmpty()
+                    && stream(p.path("spec").path("ingress")).anyMatch(i -> stream(i.path("ports")).anyMatch(pt -> "http".equals(pt.path("port").asText()))));
+        }
+        JsonNode ingress = find(docs, "Ingress", GATEWAY).orElseThrow(() -> new AssertionError("no Ingress"));
+        JsonNode route = find(docs, "HTTPRoute", GATEWAY).orElseThrow(() -> new AssertionError("no HTTPRoute beside the Ingress"));
+        assertThat(text(route, "apiVersion")).startsWith("gateway.networking.k8s.io/");
+        JsonNode ingressPath = ingress.path("spec").path("rules").get(0).path("http").path("paths").get(0);
+        JsonNode rule = route.path("spec").path("rules").get(0);
+        assertThat(rule.path("matches").get(0).path("path").path("value").asText()).isEqualTo(text(ingressPath, "path"));
+        JsonNode backend = rule.path("backendRefs").get(0);
+        assertThat(text(backend, "name")).isEqualTo(ingressPath.path("backend").path("service").path("name").asText());
+        JsonNode service = find(docs, "Service", text(backend, "name")).orElseThrow();
+        assertThat(stream(service.path("spec").path("ports")).map(p -> p.path("port").asInt())).contains(backend.path("port").asInt());
+        assertThat(rule.path("timeouts").path("request").asText()).as("no request timeout on hour-long streams").isEqualTo("0s");
+        JsonNode hpa = docs.stream().filter(d -> "HorizontalPodAutoscaler".equals(text(d, "kind"))).findFirst().orElseThrow();
+        String streams = stream(hpa.path("spec").path("metrics")).filter(m -> "Pods".equals(text(m, "type")))
+                .map(m -> m.path("pods").path("metric").path("name").asText()).findFirst()
+                .orElseThrow(() -> new AssertionError("a connection-based (Pods) metric in the HPA"));
+        assertThat(liveMetrics().gateway()).as("the HPA's metric is one the gateway exports").contains(streams);
+    }
+
     // ---- Dockerfile and docker compose -----------------------------------------------------------------
 
     @Test
@@ -234,6 +389,14 @@ class DeploymentManifestsTest {
                     .containsPattern("(?m)^ENTRYPOINT \\[\"java\", \"-XX:MaxRAMPercentage=75\",.*\"/app/" + target + "\\.jar\"\\]$");
         }
         assertThat(Files.readAllLines(ROOT.resolve(".dockerignore"))).contains("**/target/", ".git");
+        // Maven needs every reactor module's POM, and the publisher jar embeds docs/openapi.yaml (its resource):
+        // both must be copied and not excluded by .dockerignore (ContainerImagesIT builds it for real).
+        Matcher module = Pattern.compile("<module>([^<]+)</module>").matcher(Files.readString(ROOT.resolve("pom.xml")));
+        while (module.find()) {
+            assertThat(dockerfile).as("the Dockerfile copies %s/pom.xml", module.group(1)).contains("COPY " + module.group(1) + "/pom.xml ");
+        }
+        assertThat(dockerfile).contains("COPY docs/openapi.yaml docs/");
+        assertThat(Files.readAllLines(ROOT.resolve(".dockerignore"))).containsSubsequence("docs/", "!docs/openapi.yaml");
     }
 
     @Test
@@ -256,7 +419,7 @@ class DeploymentManifestsTest {
         });
 
         JsonNode redisService = services.path("redis");
-        assertThat(redisService.path("image").asText()).isEqualTo("redis:7.2");
+        assertThat(redisService.path("image").asText()).isEqualTo("${HERALD_REDIS_IMAGE:-redis:7.2}");
         assertThat(joined(redisService.path("command"))).contains("--appendonly yes");
         assertThat(redisService.path("volumes")).isNotEmpty();
         assertThat(redisService.path("healthcheck").path("test")).isNotEmpty();
@@ -293,21 +456,12 @@ class DeploymentManifestsTest {
     @Test
     void haproxyBalancesGatewaysForSseAndHealthChecksReadinessOnTheAdminPort() throws IOException {
         JsonNode services = single(ROOT.resolve("docker-compose.yml")).path("services");
-        assertThat(services.path("haproxy").path("image").asText()).startsWith("haproxy:2.8");
+        assertThat(services.path("haproxy").path("image").asText()).isEqualTo("${HERALD_HAPROXY_IMAGE:-haproxy:2.8}");
         assertThat(stream(services.path("haproxy").path("volumes")).map(JsonNode::asText))
                 .anyMatch(v -> v.startsWith("./deploy/haproxy/haproxy.cfg:/usr/local/etc/haproxy/haproxy.cfg"));
-        List<String> cfg = Files.readAllLines(ROOT.resolve("deploy/haproxy/haproxy.cfg")).stream()
-                .map(l -> l.replaceAll("#.*", "").trim()).filter(l -> !l.isEmpty()).collect(Collectors.toList());
-        Map<String, List<String>> sections = new LinkedHashMap<>();
-        String current = null;
-        for (String line : cfg) {
-            if (line.matches("^(global|defaults|frontend|backend|listen|resolvers|peers|userlist)\\b.*")) {
-                current = line;
-                sections.put(current, new ArrayList<>());
-            } else if (current != null) {
-                sections.get(current).add(line);
-            }
-        }
+        Map<String, List<String>> sections = Haproxy.sections(ROOT.resolve("deploy/haproxy/haproxy.cfg"));
+        assertThat(sections.get("global")).as("bounded balancer socket buffers, or slow clients are never shed")
+                .contains("tune.rcvbuf.server 65536", "tune.sndbuf.client 65536");
         List<String> defaults = sections.getOrDefault("defaults", List.of());
         String frontend = sections.keySet().stream().filter(k -> k.startsWith("frontend ")
                 && sections.get(k).stream().anyMatch(l -> l.matches("bind\\s+\\S*:8081\\b.*"))).findFirst()
@@ -335,6 +489,12 @@ class DeploymentManifestsTest {
                     .containsPattern("\\bport " + ADMIN_PORT + "\\b");
             assertThat(services.has(server.split("\\s+")[2].split(":")[0])).as("compose service for %s", server).isTrue();
         }
+        // The demo page publishes on its own origin: every client-facing frontend routes the publisher API.
+        for (String fe : sections.keySet().stream().filter(k -> k.startsWith("frontend ") && !k.equals("frontend stats")).toList()) {
+            assertThat(sections.get(fe)).as("%s routes the publisher API", fe)
+                    .contains("use_backend publisher if { path /v1/topics /v1/events } || { path_beg /v1/topics/ }");
+        }
+        assertThat(sections.get("backend publisher")).as("backend publisher").contains("server publisher publisher:" + HTTP_PORT);
     }
 
     @Test

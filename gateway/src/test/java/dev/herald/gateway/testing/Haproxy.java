@@ -5,17 +5,22 @@ import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.awaitility.Awaitility;
 
 /**
- * A real HAProxy in front of gateways, configured as a production SSE deployment would be: long tunnel
- * timeouts, health checks on the gateways' readiness, and retries with redispatch so a client whose
- * gateway died is sent to a live one instead of getting an error (which would end an EventSource).
- * Optionally the publisher sits behind the same address, routed by path.
+ * A real HAProxy in front of gateways, with the {@code global} and {@code defaults} sections of the shipped
+ * {@code deploy/haproxy/haproxy.cfg} (bounded socket buffers, long tunnel timeouts, retries with redispatch
+ * so a client whose gateway died is sent to a live one instead of getting an error), and health checks on
+ * the gateways' readiness. Optionally the publisher sits behind the same address, routed by path.
  */
 public final class Haproxy implements AutoCloseable {
+    /** The configuration docker-compose.yml ships; the repository root is two levels above gateway/target. */
+    public static final Path SHIPPED = Path.of("..", "deploy", "haproxy", "haproxy.cfg");
     private final Process process;
     private final int port;
 
@@ -39,18 +44,13 @@ public final class Haproxy implements AutoCloseable {
      */
     public static Haproxy start(List<ServiceProcess> gateways, ServiceProcess publisher, Path dir) throws IOException {
         int port = ServiceProcess.freePort();
-        StringBuilder cfg = new StringBuilder("""
-                global
-                  maxconn 8000
-                defaults
-                  mode http
-                  timeout connect 1s
-                  timeout client 1h
-                  timeout server 1h
-                  timeout tunnel 1h
-                  timeout check 1s
-                  retries 3
-                  option redispatch
+        Map<String, List<String>> shipped = sections(SHIPPED);
+        StringBuilder cfg = new StringBuilder();
+        for (String section : List.of("global", "defaults")) {
+            cfg.append(section).append('\n');
+            shipped.get(section).forEach(line -> cfg.append("  ").append(line).append('\n'));
+        }
+        cfg.append("""
                 frontend sse
                   bind 127.0.0.1:%d
                 """.formatted(port));
@@ -94,6 +94,28 @@ public final class Haproxy implements AutoCloseable {
             }
         });
         return new Haproxy(p, port);
+    }
+
+    /**
+     * The sections of an HAProxy configuration file in file order: each header line ({@code global},
+     * {@code backend gateways}...) with its lines, trimmed, without comments and blank lines.
+     */
+    public static Map<String, List<String>> sections(Path file) throws IOException {
+        Map<String, List<String>> sections = new LinkedHashMap<>();
+        List<String> current = null;
+        for (String raw : Files.readAllLines(file)) {
+            String line = raw.replaceAll("#.*", "").strip();
+            if (line.isEmpty()) {
+                continue;
+            }
+            if (!Character.isWhitespace(raw.charAt(0))) {
+                current = new ArrayList<>();
+                sections.put(line, current);
+            } else if (current != null) {
+                current.add(line);
+            }
+        }
+        return sections;
     }
 
     public int port() {

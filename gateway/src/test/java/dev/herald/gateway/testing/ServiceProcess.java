@@ -12,7 +12,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.awaitility.Awaitility;
 
@@ -140,6 +139,17 @@ public final class ServiceProcess implements AutoCloseable {
      * {@code series} (e.g. {@code herald_gateway_connections}); NaN if there is none or it cannot be reached.
      */
     public double metric(String series) {
+        List<Double> values = samples(series);
+        return values.isEmpty() ? Double.NaN : values.get(0);
+    }
+
+    /** The sum of every sample whose line starts with {@code series}, over all its labels; NaN as {@link #metric}. */
+    public double metricSum(String series) {
+        List<Double> values = samples(series);
+        return values.isEmpty() ? Double.NaN : values.stream().mapToDouble(Double::doubleValue).sum();
+    }
+
+    private List<Double> samples(String series) {
         try {
             HttpURLConnection c = (HttpURLConnection) URI.create("http://127.0.0.1:" + adminPort + "/metrics").toURL().openConnection();
             c.setConnectTimeout(500);
@@ -148,10 +158,10 @@ public final class ServiceProcess implements AutoCloseable {
             try (var in = c.getInputStream()) {
                 text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
             }
-            Matcher m = Pattern.compile("(?m)^" + series + "[^\\n]* (\\S+)$").matcher(text);
-            return m.find() ? Double.parseDouble(m.group(1)) : Double.NaN;
+            return Pattern.compile("(?m)^" + series + "[^\\n]* (\\S+)$").matcher(text).results()
+                    .map(m -> Double.parseDouble(m.group(1))).toList();
         } catch (IOException e) {
-            return Double.NaN;
+            return List.of();
         }
     }
 
