@@ -25,10 +25,16 @@ final class FrameQueue {
     private int head;
     private int size;
     private long pendingBytes;
+    private long peakPendingBytes;
     private long writtenBytes;
 
     long pendingBytes() {
         return pendingBytes;
+    }
+
+    /** The most bytes that have been queued at once, over the queue's life. */
+    long peakPendingBytes() {
+        return peakPendingBytes;
     }
 
     /** Bytes written so far, over the queue's life. */
@@ -53,6 +59,9 @@ final class FrameQueue {
         this.publishedMicros[tail] = publishedMicros;
         size++;
         pendingBytes += view.remaining();
+        if (pendingBytes > peakPendingBytes) {
+            peakPendingBytes = pendingBytes;
+        }
     }
 
     /**

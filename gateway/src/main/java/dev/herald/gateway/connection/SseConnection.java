@@ -46,6 +46,8 @@ public final class SseConnection {
     private final FrameQueue.Delivered onDelivered = this::delivered;
     /** The queued bytes last added to the gateway-wide total, so every change is counted exactly once. */
     private long reportedPending;
+    /** The queue's peak last reported to the gateway-wide maximum. */
+    private long reportedPeak;
     private int replaysActive;
     /** Counts delivered events, so that latency is recorded for one in {@link #LATENCY_SAMPLE} of them. */
     private int delivered;
@@ -201,7 +203,6 @@ public final class SseConnection {
 
     private void add(ByteBuffer bytes, long publishedMicros) {
         queue.add(bytes, publishedMicros);
-        metrics.pendingAfterEnqueue(queue.pendingBytes());
     }
 
     /** True if {@code bytes} more may be queued; otherwise sheds the connection. */
@@ -300,6 +301,11 @@ public final class SseConnection {
         long pending = queue.pendingBytes();
         metrics.pendingChanged(pending - reportedPending);
         reportedPending = pending;
+        long peak = queue.peakPendingBytes();
+        if (peak > reportedPeak) { // rare: a connection's peak only grows
+            metrics.pendingPeak(peak);
+            reportedPeak = peak;
+        }
     }
 
     private void delivered(long publishedMicros) {

@@ -121,8 +121,8 @@ public final class GatewayMetrics implements FeedTailer.TailerMetrics, HistoryPa
         return closes.get(reason).count();
     }
 
-    /** Notes a connection's queue size after an enqueue; cheap unless it sets a new maximum. */
-    public void pendingAfterEnqueue(long bytes) {
+    /** Notes a connection's new peak of queued bytes (reported after writes, not per frame: the maximum is shared). */
+    public void pendingPeak(long bytes) {
         long max = maxPendingBytes.get();
         while (bytes > max && !maxPendingBytes.compareAndSet(max, bytes)) {
             max = maxPendingBytes.get();
