@@ -3,11 +3,13 @@ package dev.herald.publisher;
 import dev.herald.common.http.AdminListener;
 import dev.herald.common.http.CorsHandler;
 import dev.herald.common.http.HealthHandler;
+import dev.herald.common.http.LingeringClose;
 import dev.herald.common.http.Listeners;
 import dev.herald.common.http.Metrics;
 import dev.herald.common.http.Routes;
 import dev.herald.common.redis.RedisConnector;
 import dev.herald.common.redis.RedisLink;
+import dev.herald.common.startup.RedisVersion;
 import dev.herald.publisher.api.BatchPublishHandler;
 import dev.herald.publisher.api.BodyReader;
 import dev.herald.publisher.api.ErrorCode;
@@ -60,10 +62,11 @@ public final class Publisher implements AutoCloseable {
     private Publisher(PublisherSettings settings, RedisConnector redis) {
         this.redis = redis;
         this.connection = redis.connect();
+        RedisVersion.require(connection, settings.redis().uri().toString());
         this.shutdownGrace = settings.shutdownGrace();
         PrometheusMeterRegistry registry = Metrics.newRegistry("publisher");
         PublisherMetrics metrics = new PublisherMetrics(registry);
-        ErrorResponder errors = new ErrorResponder(metrics);
+        ErrorResponder errors = new ErrorResponder(metrics, new LingeringClose(settings.http().clients()));
         ReplicaAcks replicaAcks = settings.minReplicaAcks() == 0 ? null
                 : new ReplicaAcks(connection.async(), settings.minReplicaAcks(), settings.replicaAckTimeout());
         EventAppender appender = new EventAppender(connection.async(), settings.redis(), settings.retention(), settings.feedMaxLen(),
@@ -86,9 +89,10 @@ public final class Publisher implements AutoCloseable {
                 .setIoThreads(settings.http().ioThreads())
                 .setServerOption(UndertowOptions.RECORD_REQUEST_START_TIME, true) // TimedRoute measures from it
                 .setServerOption(UndertowOptions.MAX_HEADER_SIZE, Math.max(MIN_HARD_HEADER_LIMIT, 2 * settings.maxHeaderBytes()))
+                .setServerOption(UndertowOptions.MAX_ENTITY_SIZE, Math.max(settings.maxBodyBytes(), settings.http().clients().lingerMaxBytes()))
                 .setHandler(shutdown)
                 .build();
-        server.start();
+        Listeners.start(server, settings.http(), settings.tls());
         try {
             this.admin = AdminListener.start(settings.http(), registry, () -> true, connection::isOpen, AdminListener.noExtraRoutes());
         } catch (RuntimeException e) {

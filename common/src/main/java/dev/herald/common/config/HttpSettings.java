@@ -7,8 +7,9 @@ import com.typesafe.config.Config;
  *
  * @param ioThreads XNIO IO threads; each owns a share of the connections and all their socket work
  * @param adminPort -1 when the admin listener is disabled
+ * @param clients   request-head and idle timeouts and the lingering close, for every listener
  */
-public record HttpSettings(String host, int port, int ioThreads, String adminHost, int adminPort) {
+public record HttpSettings(String host, int port, int ioThreads, String adminHost, int adminPort, ClientTimeouts clients) {
 
     public static HttpSettings from(Config c) {
         int port = c.getInt("herald.http.port");
@@ -19,6 +20,6 @@ public record HttpSettings(String host, int port, int ioThreads, String adminHos
         ConfigLoader.check(c, "herald.admin.port", admin >= -1 && admin <= 65535, "must be a TCP port, 0 for a free one or -1 for none");
         return new HttpSettings(c.getString("herald.http.host"), port,
                 io == 0 ? Runtime.getRuntime().availableProcessors() : io,
-                c.getString("herald.admin.host"), admin);
+                c.getString("herald.admin.host"), admin, ClientTimeouts.from(c));
     }
 }

@@ -3,6 +3,7 @@ package dev.herald.publisher.api;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.herald.common.auth.AuthException;
 import dev.herald.common.http.JsonResponses;
+import dev.herald.common.http.LingeringClose;
 import dev.herald.publisher.auth.AccessDeniedException;
 import dev.herald.publisher.metrics.PublisherMetrics;
 import dev.herald.publisher.stream.NotReplicatedException;
@@ -28,8 +29,11 @@ public final class ErrorResponder {
     private static final Logger LOG = LoggerFactory.getLogger(ErrorResponder.class);
 
     private final Map<ErrorCode, Counter> counters = new EnumMap<>(ErrorCode.class);
+    private final LingeringClose lingering;
 
-    public ErrorResponder(PublisherMetrics metrics) {
+    /** @param lingering how a connection ends when an error is answered before its request body was read */
+    public ErrorResponder(PublisherMetrics metrics, LingeringClose lingering) {
+        this.lingering = lingering;
         for (ErrorCode code : ErrorCode.values()) {
             counters.put(code, metrics.errors(code.code()));
         }
@@ -38,6 +42,7 @@ public final class ErrorResponder {
     /** Answers {@code code} with its status and {@code message}, and counts it. */
     public void answer(HttpServerExchange exchange, ErrorCode code, String message) {
         counters.get(code).increment();
+        lingering.arm(exchange);
         JsonResponses.error(exchange, code.status(), code.code(), message);
     }
 
@@ -47,6 +52,7 @@ public final class ErrorResponder {
      */
     public void unauthorized(HttpServerExchange exchange, AuthException refused) {
         counters.get(ErrorCode.UNAUTHORIZED).increment();
+        lingering.arm(exchange);
         ObjectNode body = JsonResponses.MAPPER.createObjectNode()
                 .put("error", ErrorCode.UNAUTHORIZED.code()).put("reason", refused.code()).put("message", refused.getMessage());
         JsonResponses.send(exchange, ErrorCode.UNAUTHORIZED.status(), body);
@@ -86,6 +92,7 @@ public final class ErrorResponder {
         Counter counter = counters.get(code);
         return exchange -> {
             counter.increment();
+            lingering.arm(exchange);
             handler.handleRequest(exchange);
         };
     }
