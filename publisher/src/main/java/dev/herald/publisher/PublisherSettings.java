@@ -30,7 +30,7 @@ public record PublisherSettings(RedisSettings redis, HttpSettings http, TlsSetti
                                 int maxBodyBytes, long maxEventBytes, int maxBatch, int maxHeaderBytes, Duration idempotencyWindow,
                                 int minReplicaAcks, Duration replicaAckTimeout, Duration shutdownGrace, AuthSettings auth, CorsPolicy cors) {
     /** What browsers may send and read, for CORS. */
-    static final List<String> CORS_METHODS = List.of("POST", "GET", "OPTIONS");
+    static final List<String> CORS_METHODS = List.of("POST", "GET", "DELETE", "OPTIONS");
     static final List<String> CORS_HEADERS = List.of("Authorization", "Content-Type", "Idempotency-Key", "X-Api-Key");
     static final List<String> CORS_EXPOSED = List.of("Retry-After", "WWW-Authenticate");
 

@@ -15,7 +15,6 @@ import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import io.lettuce.core.Limit;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
-import io.undertow.util.SameThreadExecutor;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -56,21 +55,16 @@ public final class TopicInfoHandler implements HttpHandler {
         CompletableFuture<Long> length = redis.xlen(key).toCompletableFuture();
         CompletableFuture<List<StreamMessage<String, String>>> first = redis.xrange(key, Range.unbounded(), Limit.from(1)).toCompletableFuture();
         CompletableFuture<List<StreamMessage<String, String>>> last = redis.xrevrange(key, Range.unbounded(), Limit.from(1)).toCompletableFuture();
-        exchange.dispatch(SameThreadExecutor.INSTANCE, () -> CompletableFuture.allOf(length, first, last).whenComplete((v, error) ->
-                IoThread.answer(exchange, () -> {
-                    if (error != null) {
-                        errors.fail(exchange, error);
-                        return;
-                    }
-                    Map<String, Object> body = new LinkedHashMap<>();
-                    body.put("topic", topic.name());
-                    body.put("partition", partition);
-                    body.put("length", length.join());
-                    body.put("firstId", eventId(partition, first.join()));
-                    body.put("lastId", eventId(partition, last.join()));
-                    body.put("retention", retention(topic));
-                    JsonResponses.send(exchange, 200, body);
-                })));
+        IoThread.whenDone(exchange, CompletableFuture.allOf(length, first, last), errors, v -> {
+            Map<String, Object> body = new LinkedHashMap<>();
+            body.put("topic", topic.name());
+            body.put("partition", partition);
+            body.put("length", length.join());
+            body.put("firstId", eventId(partition, first.join()));
+            body.put("lastId", eventId(partition, last.join()));
+            body.put("retention", retention(topic));
+            JsonResponses.send(exchange, 200, body);
+        });
     }
 
     private Map<String, Object> retention(Topic topic) {

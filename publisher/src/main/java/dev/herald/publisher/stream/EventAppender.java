@@ -72,7 +72,7 @@ public final class EventAppender {
             Retention kept = retention.of(e.topic());
             appends.add(new PublishScript.Append(settings.keys().history(partition, e.topic()),
                     e.idempotencyKey() == null ? null : settings.keys().idempotency(partition, e.topic(), e.idempotencyKey()),
-                    e.topic().name(), e.event(), e.data(), e.retryMillis(), kept.maxLen(), kept.maxAge().toMillis()));
+                    e.topic().name(), e.event(), e.data(), e.retryMillis(), kept.maxLen(), kept.maxAge().toMillis(), kept.ttl().toMillis()));
         }
         return partitions[partition].append(appends);
     }
