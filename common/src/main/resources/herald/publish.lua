@@ -24,10 +24,27 @@ end
 if not tonumber(window) or tonumber(window) < 1 then
   return redis.error_reply('ERR herald: idempotency window must be a positive number of ms')
 end
+-- A key of the wrong type (written by something else) would fail its command after earlier events were
+-- written; checked here, so every refusal ('ERR herald:') leaves Redis as it was and a caller may retry the
+-- other events of the call without them.
+local function refuseWrongType(key, allowed)
+  local actual = redis.call('TYPE', key).ok
+  if actual ~= 'none' and actual ~= allowed then
+    return redis.error_reply('ERR herald: ' .. key .. ' holds a ' .. actual .. ', not a ' .. allowed)
+  end
+end
+local wrong = refuseWrongType(KEYS[1], 'stream')
+if wrong then
+  return wrong
+end
 for i = 1, events do
   local b = 3 + (i - 1) * 8
   if not tonumber(ARGV[b + 4]) or not tonumber(ARGV[b + 5]) or not tonumber(ARGV[b + 7]) then
     return redis.error_reply('ERR herald: history MAXLEN, max age and TTL must be numbers')
+  end
+  wrong = refuseWrongType(KEYS[2 * i], 'stream') or (ARGV[b + 6] == '1' and refuseWrongType(KEYS[2 * i + 1], 'string'))
+  if wrong then
+    return wrong
   end
 end
 local now = redis.call('TIME')

@@ -36,6 +36,7 @@ import io.undertow.server.handlers.GracefulShutdownHandler;
 import java.time.Duration;
 import java.util.EnumMap;
 import java.util.Map;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -54,6 +55,12 @@ public final class Publisher implements AutoCloseable {
 
     private final RedisConnector redis;
     private final RedisLink connection;
+    private final RedisLink waitConnection;
+    private final ScheduledThreadPoolExecutor deadlines = new ScheduledThreadPoolExecutor(1, task -> {
+        Thread thread = new Thread(task, "publish-deadlines");
+        thread.setDaemon(true);
+        return thread;
+    });
     private final Undertow server;
     private final GracefulShutdownHandler shutdown;
     private final Duration shutdownGrace;
@@ -65,13 +72,15 @@ public final class Publisher implements AutoCloseable {
         this.connection = redis.connect();
         RedisVersion.require(connection, settings.redis().uri().toString());
         this.shutdownGrace = settings.shutdownGrace();
+        deadlines.setRemoveOnCancelPolicy(true); // most requests finish well before their deadline
         PrometheusMeterRegistry registry = Metrics.newRegistry("publisher");
         PublisherMetrics metrics = new PublisherMetrics(registry);
         ErrorResponder errors = new ErrorResponder(metrics, new LingeringClose(settings.http().clients()));
-        ReplicaAcks replicaAcks = settings.minReplicaAcks() == 0 ? null
-                : new ReplicaAcks(connection.async(), settings.minReplicaAcks(), settings.replicaAckTimeout());
+        this.waitConnection = settings.minReplicaAcks() == 0 ? null : redis.connect(); // WAIT blocks its connection
+        ReplicaAcks replicaAcks = waitConnection == null ? null : new ReplicaAcks(waitConnection.async(), settings.redis().keys().replicationMark(),
+                settings.minReplicaAcks(), settings.replicaAckTimeout());
         EventAppender appender = new EventAppender(connection.async(), settings.redis(), settings.retention(), settings.feedMaxLen(),
-                settings.idempotencyWindow(), settings.maxBatch(), replicaAcks, metrics);
+                settings.idempotencyWindow(), settings.maxBatch(), settings.queueLimits(), deadlines, replicaAcks, metrics);
         BodyReader bodies = new BodyReader(settings.maxBodyBytes(), errors);
         EventParser parser = new EventParser(settings.maxEventBytes(), settings.maxBatch());
         AuthHandler auth = new AuthHandler(settings.auth(), errors::unauthorized);
@@ -155,7 +164,11 @@ public final class Publisher implements AutoCloseable {
         if (admin != null) {
             admin.close();
         }
+        if (waitConnection != null) {
+            waitConnection.close();
+        }
         connection.close();
+        deadlines.shutdownNow();
         redis.close();
     }
 }

@@ -143,6 +143,8 @@ class PublisherSettingsTest {
                 Arguments.of("herald.retention.max-age", "500us"),
                 Arguments.of("herald.retention.max-age", "forever"),
                 Arguments.of("herald.publisher.limits.max-body", "1023B"),
+                Arguments.of("herald.publisher.limits.queue-events", 0),
+                Arguments.of("herald.publisher.limits.request-timeout", "1ms"),
                 Arguments.of("herald.publisher.limits.max-body", "2GiB"),
                 Arguments.of("herald.publisher.limits.max-event-data", "2MiB"),
                 Arguments.of("herald.publisher.limits.max-event-data", 0),

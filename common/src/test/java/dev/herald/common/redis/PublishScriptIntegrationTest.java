@@ -274,8 +274,23 @@ class PublishScriptIntegrationTest {
                 .isInstanceOf(ExecutionException.class)
                 .cause()
                 .isInstanceOf(RedisCommandExecutionException.class)
-                .hasMessageContaining("WRONGTYPE");
+                .hasMessageStartingWith("ERR herald: ")
+                .hasMessageContaining("holds a string, not a stream");
         assertThat(sync.exists(KEYS.history(PARTITION, NEWS))).isZero();
+    }
+
+    @Test
+    void aKeyOfTheWrongTypeForALaterEventIsRefusedBeforeAnythingIsWritten() {
+        sync.set(KEYS.history(PARTITION, SECOND), "not a stream");
+        sync.lpush(KEYS.idempotency(PARTITION, THIRD, "k"), "not a string");
+
+        for (PublishScript.Append bad : List.of(Publish.of(SECOND, "x").append(null), Publish.of(THIRD, "x").append("k"))) {
+            assertThatThrownBy(() -> run(LARGE, List.of(Publish.of(NEWS, "first").append(null), bad)))
+                    .cause()
+                    .isInstanceOf(RedisCommandExecutionException.class)
+                    .hasMessageStartingWith("ERR herald: ");
+        }
+        assertThat(sync.exists(KEYS.feed(PARTITION), KEYS.history(PARTITION, NEWS))).as("the first event was not written").isZero();
     }
 
     @Test

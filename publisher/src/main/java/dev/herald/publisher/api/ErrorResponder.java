@@ -7,6 +7,8 @@ import dev.herald.common.http.LingeringClose;
 import dev.herald.publisher.auth.AccessDeniedException;
 import dev.herald.publisher.metrics.PublisherMetrics;
 import dev.herald.publisher.stream.NotReplicatedException;
+import dev.herald.publisher.stream.OverloadedException;
+import dev.herald.publisher.stream.PublishTimeoutException;
 import io.lettuce.core.RedisException;
 import java.io.IOException;
 import io.micrometer.core.instrument.Counter;
@@ -59,8 +61,8 @@ public final class ErrorResponder {
     }
 
     /**
-     * Answers a request whose handling failed, possibly asynchronously: a refusal as it says; a Redis
-     * failure (unreachable, timed out, refused the command) or a write the replicas did not confirm as
+     * Answers a request whose handling failed, possibly asynchronously: a refusal as it says; a full
+     * partition queue or a missed deadline as {@code 503} with {@code Retry-After}; a Redis failure (unreachable, timed out, refused the command) or a write the replicas did not confirm as
      * {@code 503} with {@code Retry-After}, since the client may retry; anything else is a bug here, answered
      * {@code 500} and logged in full.
      */
@@ -75,6 +77,9 @@ public final class ErrorResponder {
             exchange.getResponseHeaders().put(Headers.RETRY_AFTER, "1");
             answer(exchange, ErrorCode.NOT_REPLICATED, notReplicated.getMessage() + "; the event may or may not survive a failover:"
                     + " retry with the same Idempotency-Key");
+        } else if (cause instanceof OverloadedException || cause instanceof PublishTimeoutException) {
+            exchange.getResponseHeaders().put(Headers.RETRY_AFTER, "1");
+            answer(exchange, cause instanceof OverloadedException ? ErrorCode.OVERLOADED : ErrorCode.PUBLISH_TIMEOUT, cause.getMessage());
         } else if (cause instanceof RedisException || cause instanceof IOException) {
             // Lettuce fails a command in flight when Redis drops the connection with the raw I/O error
             // (e.g. "Connection reset"): Redis did not confirm it either.

@@ -12,6 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ScheduledExecutorService;
 
 /**
  * Appends events to Redis: groups them by partition and hands each group to its partition's
@@ -28,30 +29,38 @@ public final class EventAppender {
 
     /**
      * @param maxEventsPerCall most events one script call carries when it joins requests (a larger request is never split)
+     * @param deadlines        runs each request's deadline
      * @param replicaAcks      the replication wait after each append, or {@code null} for none
      */
     public EventAppender(RedisClusterAsyncCommands<String, String> redis, RedisSettings settings, RetentionPolicy retention, long feedMaxLen,
-                         Duration idempotencyWindow, int maxEventsPerCall, ReplicaAcks replicaAcks, PublisherMetrics metrics) {
+                         Duration idempotencyWindow, int maxEventsPerCall, QueueLimits limits, ScheduledExecutorService deadlines,
+                         ReplicaAcks replicaAcks, PublisherMetrics metrics) {
         this.settings = settings;
         this.retention = retention;
         this.partitions = new PartitionAppender[settings.partitions().count()];
         for (int p = 0; p < partitions.length; p++) {
-            partitions[p] = new PartitionAppender(redis, settings.keys().feed(p), feedMaxLen, idempotencyWindow.toMillis(), maxEventsPerCall,
-                    metrics::scriptCall);
+            partitions[p] = new PartitionAppender(redis, p, settings.keys().feed(p), feedMaxLen, idempotencyWindow.toMillis(), maxEventsPerCall,
+                    limits, deadlines, metrics::scriptCall);
         }
         this.replicaAcks = replicaAcks;
         this.metrics = metrics;
     }
 
-    /** Appends {@code events}; completes with each one's outcome, in order. */
+    /**
+     * Appends {@code events}; completes with each one's outcome, in order. Throws {@link OverloadedException},
+     * having appended nothing, if any of their partitions' queues is full.
+     */
     public CompletableFuture<List<Published>> append(List<NewEvent> events) {
         Map<Integer, List<Integer>> byPartition = new LinkedHashMap<>();
         for (int i = 0; i < events.size(); i++) {
             byPartition.computeIfAbsent(settings.partitions().partitionOf(events.get(i).topic()), p -> new ArrayList<>()).add(i);
         }
+        Map<Integer, List<PublishScript.Append>> appends = new LinkedHashMap<>();
+        byPartition.forEach((partition, indexes) -> appends.put(partition, appends(partition, events, indexes)));
+        reserveAll(appends);
         Published[] published = new Published[events.size()];
         List<CompletableFuture<Void>> calls = new ArrayList<>(byPartition.size());
-        byPartition.forEach((partition, indexes) -> calls.add(appendPartition(partition, events, indexes)
+        byPartition.forEach((partition, indexes) -> calls.add(partitions[partition].append(appends.get(partition), PartitionAppender.bytes(appends.get(partition)))
                 .thenAccept(results -> {
                     for (int k = 0; k < indexes.size(); k++) {
                         PublishScript.Appended result = results.get(k);
@@ -65,7 +74,23 @@ public final class EventAppender {
         return durable.thenApply(v -> List.of(published));
     }
 
-    private CompletableFuture<List<PublishScript.Appended>> appendPartition(int partition, List<NewEvent> events, List<Integer> indexes) {
+    /** Reserves room in every partition's queue, or none: a batch is refused whole rather than appended in part. */
+    private void reserveAll(Map<Integer, List<PublishScript.Append>> appends) {
+        List<Integer> reserved = new ArrayList<>(appends.size());
+        try {
+            appends.forEach((partition, list) -> {
+                partitions[partition].reserve(list.size(), PartitionAppender.bytes(list));
+                reserved.add(partition);
+            });
+        } catch (OverloadedException e) {
+            for (int partition : reserved) {
+                partitions[partition].release(appends.get(partition).size(), PartitionAppender.bytes(appends.get(partition)));
+            }
+            throw e;
+        }
+    }
+
+    private List<PublishScript.Append> appends(int partition, List<NewEvent> events, List<Integer> indexes) {
         List<PublishScript.Append> appends = new ArrayList<>(indexes.size());
         for (int index : indexes) {
             NewEvent e = events.get(index);
@@ -74,6 +99,6 @@ public final class EventAppender {
                     e.idempotencyKey() == null ? null : settings.keys().idempotency(partition, e.topic(), e.idempotencyKey()),
                     e.topic().name(), e.event(), e.data(), e.retryMillis(), kept.maxLen(), kept.maxAge().toMillis(), kept.ttl().toMillis()));
         }
-        return partitions[partition].append(appends);
+        return appends;
     }
 }
