@@ -2,7 +2,7 @@ package dev.herald.gateway;
 
 import dev.herald.common.config.ConfigLoader;
 import dev.herald.common.config.ConfigLoader.BadConfigException;
-import dev.herald.common.startup.StartupRefused;
+import dev.herald.common.startup.StartOrExit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,14 +22,7 @@ public final class GatewayMain {
             System.exit(2);
             return;
         }
-        Gateway gateway;
-        try {
-            gateway = Gateway.start(settings);
-        } catch (StartupRefused e) {
-            System.err.println("herald gateway: cannot start: " + e.getMessage());
-            System.exit(1);
-            return;
-        }
+        Gateway gateway = StartOrExit.start("gateway", () -> Gateway.start(settings));
         LOG.info("gateway listening on {}:{}{} (admin port {}), redis {}, {} partitions", settings.http().host(), gateway.port(),
                 settings.tls().enabled() ? " and TLS " + gateway.tlsPort() + (settings.tls().http2() ? " with HTTP/2" : "") : "",
                 gateway.adminPort(), settings.redis().uri().toString(), settings.redis().partitions().count());

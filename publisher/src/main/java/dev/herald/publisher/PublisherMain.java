@@ -2,7 +2,7 @@ package dev.herald.publisher;
 
 import dev.herald.common.config.ConfigLoader;
 import dev.herald.common.config.ConfigLoader.BadConfigException;
-import dev.herald.common.startup.StartupRefused;
+import dev.herald.common.startup.StartOrExit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,14 +22,7 @@ public final class PublisherMain {
             System.exit(2);
             return;
         }
-        Publisher publisher;
-        try {
-            publisher = Publisher.start(settings);
-        } catch (StartupRefused e) {
-            System.err.println("herald publisher: cannot start: " + e.getMessage());
-            System.exit(1);
-            return;
-        }
+        Publisher publisher = StartOrExit.start("publisher", () -> Publisher.start(settings));
         LOG.info("publisher listening on {}:{}{} (admin port {}), redis {}", settings.http().host(), publisher.port(),
                 settings.tls().enabled() ? " and TLS " + publisher.tlsPort() + (settings.tls().http2() ? " with HTTP/2" : "") : "",
                 publisher.adminPort(), settings.redis().uri().toString());

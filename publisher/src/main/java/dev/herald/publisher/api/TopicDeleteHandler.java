@@ -3,7 +3,6 @@ package dev.herald.publisher.api;
 import dev.herald.common.config.RedisSettings;
 import dev.herald.common.topic.Topic;
 import dev.herald.publisher.auth.Access;
-import dev.herald.publisher.auth.AccessDeniedException;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
@@ -28,12 +27,8 @@ public final class TopicDeleteHandler implements HttpHandler {
 
     @Override
     public void handleRequest(HttpServerExchange exchange) {
-        Topic topic;
-        try {
-            topic = PathTopic.of(exchange);
-            Access.requirePublish(exchange, List.of(topic));
-        } catch (ApiException | AccessDeniedException e) {
-            errors.fail(exchange, e);
+        Topic topic = PathTopic.allowed(exchange, (ex, t) -> Access.requirePublish(ex, List.of(t)), errors);
+        if (topic == null) {
             return;
         }
         String key = settings.keys().history(settings.partitions().partitionOf(topic), topic);

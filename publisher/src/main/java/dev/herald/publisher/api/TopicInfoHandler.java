@@ -6,7 +6,6 @@ import dev.herald.common.event.StreamId;
 import dev.herald.common.http.JsonResponses;
 import dev.herald.common.topic.Topic;
 import dev.herald.publisher.auth.Access;
-import dev.herald.publisher.auth.AccessDeniedException;
 import dev.herald.publisher.stream.Retention;
 import dev.herald.publisher.stream.RetentionPolicy;
 import io.lettuce.core.Range;
@@ -42,12 +41,8 @@ public final class TopicInfoHandler implements HttpHandler {
 
     @Override
     public void handleRequest(HttpServerExchange exchange) {
-        Topic topic;
-        try {
-            topic = PathTopic.of(exchange);
-            Access.requireAny(exchange, topic);
-        } catch (ApiException | AccessDeniedException e) {
-            errors.fail(exchange, e);
+        Topic topic = PathTopic.allowed(exchange, Access::requireAny, errors);
+        if (topic == null) {
             return;
         }
         int partition = settings.partitions().partitionOf(topic);
