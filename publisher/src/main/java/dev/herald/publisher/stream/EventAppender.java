@@ -46,6 +46,10 @@ public final class EventAppender {
         this.metrics = metrics;
     }
 
+    /** One request's events of one partition: their places in the request, and what the script gets. */
+    private record Group(int partition, List<Integer> indexes, List<PublishScript.Append> appends, long bytes) {
+    }
+
     /**
      * Appends {@code events}; completes with each one's outcome, in order. Throws {@link OverloadedException},
      * having appended nothing, if any of their partitions' queues is full.
@@ -55,37 +59,39 @@ public final class EventAppender {
         for (int i = 0; i < events.size(); i++) {
             byPartition.computeIfAbsent(settings.partitions().partitionOf(events.get(i).topic()), p -> new ArrayList<>()).add(i);
         }
-        Map<Integer, List<PublishScript.Append>> appends = new LinkedHashMap<>();
-        byPartition.forEach((partition, indexes) -> appends.put(partition, appends(partition, events, indexes)));
-        reserveAll(appends);
+        List<Group> groups = new ArrayList<>(byPartition.size());
+        byPartition.forEach((partition, indexes) -> {
+            List<PublishScript.Append> appends = appends(partition, events, indexes);
+            groups.add(new Group(partition, indexes, appends, PartitionAppender.bytes(appends)));
+        });
+        reserveAll(groups);
         Published[] published = new Published[events.size()];
-        List<CompletableFuture<Void>> calls = new ArrayList<>(byPartition.size());
-        byPartition.forEach((partition, indexes) -> calls.add(partitions[partition].append(appends.get(partition), PartitionAppender.bytes(appends.get(partition)))
-                .thenAccept(results -> {
-                    for (int k = 0; k < indexes.size(); k++) {
-                        PublishScript.Appended result = results.get(k);
-                        String id = Cursor.encodeOne(partition, StreamId.parse(result.entryId()));
-                        published[indexes.get(k)] = new Published(id, result.duplicate());
-                    }
-                    metrics.appended((int) results.stream().filter(r -> !r.duplicate()).count());
-                })));
+        List<CompletableFuture<Void>> calls = new ArrayList<>(groups.size());
+        for (Group group : groups) {
+            calls.add(partitions[group.partition()].append(group.appends(), group.bytes()).thenAccept(results -> {
+                for (int k = 0; k < group.indexes().size(); k++) {
+                    PublishScript.Appended result = results.get(k);
+                    String id = Cursor.encodeOne(group.partition(), StreamId.parse(result.entryId()));
+                    published[group.indexes().get(k)] = new Published(id, result.duplicate());
+                }
+                metrics.appended((int) results.stream().filter(r -> !r.duplicate()).count());
+            }));
+        }
         CompletableFuture<Void> appended = CompletableFuture.allOf(calls.toArray(CompletableFuture[]::new));
         CompletableFuture<Void> durable = replicaAcks == null ? appended : appended.thenCompose(v -> replicaAcks.await());
         return durable.thenApply(v -> List.of(published));
     }
 
     /** Reserves room in every partition's queue, or none: a batch is refused whole rather than appended in part. */
-    private void reserveAll(Map<Integer, List<PublishScript.Append>> appends) {
-        List<Integer> reserved = new ArrayList<>(appends.size());
+    private void reserveAll(List<Group> groups) {
+        List<Group> reserved = new ArrayList<>(groups.size());
         try {
-            appends.forEach((partition, list) -> {
-                partitions[partition].reserve(list.size(), PartitionAppender.bytes(list));
-                reserved.add(partition);
-            });
-        } catch (OverloadedException e) {
-            for (int partition : reserved) {
-                partitions[partition].release(appends.get(partition).size(), PartitionAppender.bytes(appends.get(partition)));
+            for (Group group : groups) {
+                partitions[group.partition()].reserve(group.appends().size(), group.bytes());
+                reserved.add(group);
             }
+        } catch (OverloadedException e) {
+            reserved.forEach(group -> partitions[group.partition()].release(group.appends().size(), group.bytes()));
             throw e;
         }
     }
