@@ -21,8 +21,9 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * {@code GET /v1/topics/{topic}}: the retained history of a topic — its length, first and last event IDs
- * (null when empty), its partition and the retention that applies to it ({@code maxLen} and {@code maxAge}
- * as an ISO-8601 duration, each null when unlimited). A topic nobody published to has length 0. Needs a
+ * (null when empty), its partition and the retention that applies to it ({@code maxLen}, and {@code maxAge}
+ * and {@code ttl}, how long the history stays after its last publish, as ISO-8601 durations; each null when
+ * unlimited). A topic nobody published to has length 0. Needs a
  * grant to publish or subscribe to the topic.
  */
 public final class TopicInfoHandler implements HttpHandler {
@@ -67,6 +68,7 @@ public final class TopicInfoHandler implements HttpHandler {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("maxLen", kept.maxLen() == 0 ? null : kept.maxLen());
         body.put("maxAge", kept.maxAge().isZero() ? null : kept.maxAge().toString());
+        body.put("ttl", kept.ttl().isZero() ? null : kept.ttl().toString());
         return body;
     }
 
