@@ -37,7 +37,7 @@ public final class AdminListener implements AutoCloseable {
                 .addAll(extra)
                 .setFallbackHandler(Routes.NOT_FOUND)
                 .setInvalidMethodHandler(Routes.METHOD_NOT_ALLOWED);
-        Undertow server = Listeners.withTimeouts(Undertow.builder(), http.clients())
+        Undertow server = Listeners.withClientLimits(Undertow.builder(), http.clients())
                 .addHttpListener(http.adminPort(), http.adminHost())
                 .setIoThreads(1)
                 .setWorkerThreads(2) // a flight recording waits on one

@@ -17,7 +17,7 @@ import org.xnio.XnioExecutor;
  * body, after which the connection serves the next request, or closes if the client asked for that. (A
  * {@code Connection: close} answer would make Undertow treat the exchange as non-persistent again.) The discard is bounded: a body declared longer than
  * {@code herald.http.linger.max-bytes} is not read at all (the connection closes after the answer), a chunked
- * one is cut off there ({@code MAX_ENTITY_SIZE}, see {@link Listeners#withTimeouts}), and a discard still
+ * one is cut off there ({@code MAX_ENTITY_SIZE}, see {@link Listeners#withClientLimits}), and a discard still
  * running after {@code herald.http.linger.time} (a client that stalls) is closed.
  */
 public final class LingeringClose {

@@ -27,18 +27,18 @@ public final class Listeners {
                     .setSocketOption(Options.SSL_ENABLED_PROTOCOLS, Sequence.of("TLSv1.3", "TLSv1.2"))
                     .setServerOption(UndertowOptions.ENABLE_HTTP2, tls.http2());
         }
-        return withTimeouts(builder, http.clients());
+        return withClientLimits(builder, http.clients());
     }
 
     /**
-     * The request-head timeout ({@code REQUEST_PARSE_TIMEOUT}: counted from the first partial read of a head,
+     * The client limits of a listener: the request-head timeout ({@code REQUEST_PARSE_TIMEOUT}: counted from the first partial read of a head,
      * not reset by later bytes, so a trickle does not extend it) and the no-request timeout (from the end of
      * one request, or the accept, to the start of the next). Neither runs while a request is in progress, so
      * an SSE stream may stay quiet between events. {@code IDLE_TIMEOUT} is not set: it counts any connection
      * without reads or writes, open streams included. {@code MAX_ENTITY_SIZE} (2 MiB by default) would cut a
      * lingering close short: it becomes the linger bound, which also bounds a chunked body being discarded.
      */
-    public static Undertow.Builder withTimeouts(Undertow.Builder builder, ClientTimeouts timeouts) {
+    public static Undertow.Builder withClientLimits(Undertow.Builder builder, ClientTimeouts timeouts) {
         return builder.setServerOption(UndertowOptions.REQUEST_PARSE_TIMEOUT, (int) timeouts.requestHead().toMillis())
                 .setServerOption(UndertowOptions.NO_REQUEST_TIMEOUT, (int) timeouts.idle().toMillis())
                 .setServerOption(UndertowOptions.MAX_ENTITY_SIZE, timeouts.lingerMaxBytes());
