@@ -34,7 +34,9 @@ import io.undertow.server.HttpHandler;
 import io.undertow.server.RoutingHandler;
 import io.undertow.server.handlers.GracefulShutdownHandler;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -67,16 +69,16 @@ public final class Publisher implements AutoCloseable {
     private final AdminListener admin;
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    private Publisher(PublisherSettings settings, RedisConnector redis) {
+    /** @param waitConnection the replica wait's own connection, or null without {@code min-replica-acks} */
+    private Publisher(PublisherSettings settings, RedisConnector redis, RedisLink connection, RedisLink waitConnection) {
         this.redis = redis;
-        this.connection = redis.connect();
-        RedisVersion.require(connection, settings.redis().uri().toString());
+        this.connection = connection;
+        this.waitConnection = waitConnection;
         this.shutdownGrace = settings.shutdownGrace();
         deadlines.setRemoveOnCancelPolicy(true); // most requests finish well before their deadline
         PrometheusMeterRegistry registry = Metrics.newRegistry("publisher");
         PublisherMetrics metrics = new PublisherMetrics(registry);
         ErrorResponder errors = new ErrorResponder(metrics, new LingeringClose(settings.http().clients()));
-        this.waitConnection = settings.minReplicaAcks() == 0 ? null : redis.connect(); // WAIT blocks its connection
         ReplicaAcks replicaAcks = waitConnection == null ? null : new ReplicaAcks(waitConnection.async(), settings.redis().keys().replicationMark(),
                 settings.minReplicaAcks(), settings.replicaAckTimeout());
         EventAppender appender = new EventAppender(connection.async(), settings.redis(), settings.retention(), settings.feedMaxLen(),
@@ -118,9 +120,18 @@ public final class Publisher implements AutoCloseable {
      */
     public static Publisher start(PublisherSettings settings) {
         RedisConnector redis = new RedisConnector(settings.redis());
+        List<RedisLink> links = new ArrayList<>(2);
         try {
-            return new Publisher(settings, redis);
+            RedisLink connection = redis.connect();
+            links.add(connection);
+            RedisVersion.require(connection, settings.redis().uri().toString());
+            RedisLink waitConnection = settings.minReplicaAcks() == 0 ? null : redis.connect(); // WAIT blocks its connection
+            if (waitConnection != null) {
+                links.add(waitConnection);
+            }
+            return new Publisher(settings, redis, connection, waitConnection);
         } catch (RuntimeException e) {
+            links.forEach(RedisLink::close); // before the client: its shutdown would report each open one on stderr
             redis.close();
             throw e;
         }
