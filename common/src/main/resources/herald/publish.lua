@@ -8,24 +8,43 @@
 --              partition (it is not touched)
 -- ARGV[1]      feed MAXLEN (approximate)
 -- ARGV[2]      idempotency window in ms
--- ARGV[3..]    per event, seven values: topic, event name, data, retry ("" for none),
+-- ARGV[3..]    per event, eight values: topic, event name, data, retry ("" for none),
 --              history MAXLEN (approximate, 0 for none), history max age in ms (0 for none),
---              "1" if KEYS[2i+1] is the event's idempotency key, else ""
+--              "1" if KEYS[2i+1] is the event's idempotency key, else "",
+--              history TTL in ms (0 for none): the history expires that long after its last append, so
+--              idle topics leave Redis
 -- Returns two values per event, in order: its entry ID, and 1 if it had been appended before under its
 -- idempotency key (nothing was written for it now), else 0.
 local feedMaxLen, window = ARGV[1], ARGV[2]
 local events = (#KEYS - 1) / 2
 -- Check every argument before the first write, so a bad call appends nothing.
-if events ~= math.floor(events) or #ARGV ~= 2 + events * 7 then
-  return redis.error_reply('ERR herald: expected 1 + 2n keys and 2 + 7n arguments')
+if events ~= math.floor(events) or #ARGV ~= 2 + events * 8 then
+  return redis.error_reply('ERR herald: expected 1 + 2n keys and 2 + 8n arguments')
 end
 if not tonumber(window) or tonumber(window) < 1 then
   return redis.error_reply('ERR herald: idempotency window must be a positive number of ms')
 end
+-- A key of the wrong type (written by something else) would fail its command after earlier events were
+-- written; checked here, so every refusal ('ERR herald:') leaves Redis as it was and a caller may retry the
+-- other events of the call without them.
+local function refuseWrongType(key, allowed)
+  local actual = redis.call('TYPE', key).ok
+  if actual ~= 'none' and actual ~= allowed then
+    return redis.error_reply('ERR herald: ' .. key .. ' holds a ' .. actual .. ', not a ' .. allowed)
+  end
+end
+local wrong = refuseWrongType(KEYS[1], 'stream')
+if wrong then
+  return wrong
+end
 for i = 1, events do
-  local b = 3 + (i - 1) * 7
-  if not tonumber(ARGV[b + 4]) or not tonumber(ARGV[b + 5]) then
-    return redis.error_reply('ERR herald: history MAXLEN and max age must be numbers')
+  local b = 3 + (i - 1) * 8
+  if not tonumber(ARGV[b + 4]) or not tonumber(ARGV[b + 5]) or not tonumber(ARGV[b + 7]) then
+    return redis.error_reply('ERR herald: history MAXLEN, max age and TTL must be numbers')
+  end
+  wrong = refuseWrongType(KEYS[2 * i], 'stream') or (ARGV[b + 6] == '1' and refuseWrongType(KEYS[2 * i + 1], 'string'))
+  if wrong then
+    return wrong
   end
 end
 local now = redis.call('TIME')
@@ -33,9 +52,10 @@ local ts = now[1] .. string.format('%06d', tonumber(now[2]))
 local result = {}
 for i = 1, events do
   local history, idempotency = KEYS[2 * i], KEYS[2 * i + 1]
-  local b = 3 + (i - 1) * 7
+  local b = 3 + (i - 1) * 8
   local topic, name, data, retry = ARGV[b], ARGV[b + 1], ARGV[b + 2], ARGV[b + 3]
   local historyMaxLen, historyMaxAgeMs, keyed = ARGV[b + 4], tonumber(ARGV[b + 5]), ARGV[b + 6] == '1'
+  local historyTtlMs = tonumber(ARGV[b + 7])
   local earlier = keyed and redis.call('GET', idempotency)
   if earlier then
     result[2 * i - 1], result[2 * i] = earlier, 1
@@ -50,6 +70,9 @@ for i = 1, events do
     local cutoff = tonumber(string.match(id, '^(%d+)')) - historyMaxAgeMs
     if historyMaxAgeMs > 0 and cutoff > 0 then
       redis.call('XTRIM', history, 'MINID', '~', string.format('%.0f', cutoff))
+    end
+    if historyTtlMs > 0 then
+      redis.call('PEXPIRE', history, string.format('%.0f', historyTtlMs))
     end
     if keyed then
       redis.call('SET', idempotency, id, 'PX', window)

@@ -8,6 +8,7 @@ import dev.herald.common.http.Metrics;
 import dev.herald.common.http.Routes;
 import dev.herald.common.redis.RedisConnector;
 import dev.herald.common.redis.RedisLink;
+import dev.herald.common.startup.RedisVersion;
 import dev.herald.gateway.auth.AuthSettings;
 import dev.herald.gateway.connection.CloseReason;
 import dev.herald.gateway.connection.ConnectionLimits;
@@ -68,6 +69,7 @@ public final class Gateway implements AutoCloseable {
         this.settings = settings;
         this.redis = new RedisConnector(settings.redis());
         this.commands = redis.connect();
+        RedisVersion.require(commands, settings.redis().uri().toString());
         this.registry = Metrics.newRegistry("gateway");
         this.metrics = new GatewayMetrics(registry);
         int partitions = settings.redis().partitions().count();
@@ -106,7 +108,7 @@ public final class Gateway implements AutoCloseable {
             builder.setSocketOption(Options.SEND_BUFFER, settings.sendBufferBytes());
         }
         this.server = builder.build();
-        server.start();
+        Listeners.start(server, settings.http(), settings.tls());
         this.admin = AdminListener.start(settings.http(), registry, () -> true, this::isReady,
                 Handlers.routing().get("/debug/connections", new ConnectionsHandler(loops)));
     }

@@ -2,6 +2,7 @@ package dev.herald.gateway;
 
 import dev.herald.common.config.ConfigLoader;
 import dev.herald.common.config.ConfigLoader.BadConfigException;
+import dev.herald.common.startup.StartOrExit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -21,7 +22,7 @@ public final class GatewayMain {
             System.exit(2);
             return;
         }
-        Gateway gateway = Gateway.start(settings);
+        Gateway gateway = StartOrExit.start("gateway", () -> Gateway.start(settings));
         LOG.info("gateway listening on {}:{}{} (admin port {}), redis {}, {} partitions", settings.http().host(), gateway.port(),
                 settings.tls().enabled() ? " and TLS " + gateway.tlsPort() + (settings.tls().http2() ? " with HTTP/2" : "") : "",
                 gateway.adminPort(), settings.redis().uri().toString(), settings.redis().partitions().count());

@@ -3,11 +3,13 @@ package dev.herald.publisher;
 import dev.herald.common.http.AdminListener;
 import dev.herald.common.http.CorsHandler;
 import dev.herald.common.http.HealthHandler;
+import dev.herald.common.http.LingeringClose;
 import dev.herald.common.http.Listeners;
 import dev.herald.common.http.Metrics;
 import dev.herald.common.http.Routes;
 import dev.herald.common.redis.RedisConnector;
 import dev.herald.common.redis.RedisLink;
+import dev.herald.common.startup.RedisVersion;
 import dev.herald.publisher.api.BatchPublishHandler;
 import dev.herald.publisher.api.BodyReader;
 import dev.herald.publisher.api.ErrorCode;
@@ -16,6 +18,7 @@ import dev.herald.publisher.api.EventParser;
 import dev.herald.publisher.api.HeaderSizeLimit;
 import dev.herald.publisher.api.OpenApiHandler;
 import dev.herald.publisher.api.PublishHandler;
+import dev.herald.publisher.api.TopicDeleteHandler;
 import dev.herald.publisher.api.TopicInfoHandler;
 import dev.herald.publisher.auth.AuthHandler;
 import dev.herald.publisher.metrics.PublisherMetrics;
@@ -31,8 +34,11 @@ import io.undertow.server.HttpHandler;
 import io.undertow.server.RoutingHandler;
 import io.undertow.server.handlers.GracefulShutdownHandler;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -51,23 +57,32 @@ public final class Publisher implements AutoCloseable {
 
     private final RedisConnector redis;
     private final RedisLink connection;
+    private final RedisLink waitConnection;
+    private final ScheduledThreadPoolExecutor deadlines = new ScheduledThreadPoolExecutor(1, task -> {
+        Thread thread = new Thread(task, "publish-deadlines");
+        thread.setDaemon(true);
+        return thread;
+    });
     private final Undertow server;
     private final GracefulShutdownHandler shutdown;
     private final Duration shutdownGrace;
     private final AdminListener admin;
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    private Publisher(PublisherSettings settings, RedisConnector redis) {
+    /** @param waitConnection the replica wait's own connection, or null without {@code min-replica-acks} */
+    private Publisher(PublisherSettings settings, RedisConnector redis, RedisLink connection, RedisLink waitConnection) {
         this.redis = redis;
-        this.connection = redis.connect();
+        this.connection = connection;
+        this.waitConnection = waitConnection;
         this.shutdownGrace = settings.shutdownGrace();
+        deadlines.setRemoveOnCancelPolicy(true); // most requests finish well before their deadline
         PrometheusMeterRegistry registry = Metrics.newRegistry("publisher");
         PublisherMetrics metrics = new PublisherMetrics(registry);
-        ErrorResponder errors = new ErrorResponder(metrics);
-        ReplicaAcks replicaAcks = settings.minReplicaAcks() == 0 ? null
-                : new ReplicaAcks(connection.async(), settings.minReplicaAcks(), settings.replicaAckTimeout());
+        ErrorResponder errors = new ErrorResponder(metrics, new LingeringClose(settings.http().clients()));
+        ReplicaAcks replicaAcks = waitConnection == null ? null : new ReplicaAcks(waitConnection.async(), settings.redis().keys().replicationMark(),
+                settings.minReplicaAcks(), settings.replicaAckTimeout());
         EventAppender appender = new EventAppender(connection.async(), settings.redis(), settings.retention(), settings.feedMaxLen(),
-                settings.idempotencyWindow(), settings.maxBatch(), replicaAcks, metrics);
+                settings.idempotencyWindow(), settings.maxBatch(), settings.queueLimits(), deadlines, replicaAcks, metrics);
         BodyReader bodies = new BodyReader(settings.maxBodyBytes(), errors);
         EventParser parser = new EventParser(settings.maxEventBytes(), settings.maxBatch());
         AuthHandler auth = new AuthHandler(settings.auth(), errors::unauthorized);
@@ -75,6 +90,7 @@ public final class Publisher implements AutoCloseable {
         handlers.put(Route.PUBLISH, auth.protect(new PublishHandler(bodies, parser, appender)));
         handlers.put(Route.BATCH, auth.protect(new BatchPublishHandler(bodies, parser, appender)));
         handlers.put(Route.TOPIC, auth.protect(new TopicInfoHandler(connection.async(), settings.redis(), settings.retention(), errors)));
+        handlers.put(Route.DELETE_TOPIC, auth.protect(new TopicDeleteHandler(connection.async(), settings.redis(), errors)));
         handlers.put(Route.OPENAPI, new OpenApiHandler());
         handlers.put(Route.HEALTH, new HealthHandler(connection::isOpen));
         RoutingHandler routes = Handlers.routing()
@@ -86,9 +102,10 @@ public final class Publisher implements AutoCloseable {
                 .setIoThreads(settings.http().ioThreads())
                 .setServerOption(UndertowOptions.RECORD_REQUEST_START_TIME, true) // TimedRoute measures from it
                 .setServerOption(UndertowOptions.MAX_HEADER_SIZE, Math.max(MIN_HARD_HEADER_LIMIT, 2 * settings.maxHeaderBytes()))
+                .setServerOption(UndertowOptions.MAX_ENTITY_SIZE, Math.max(settings.maxBodyBytes(), settings.http().clients().lingerMaxBytes()))
                 .setHandler(shutdown)
                 .build();
-        server.start();
+        Listeners.start(server, settings.http(), settings.tls());
         try {
             this.admin = AdminListener.start(settings.http(), registry, () -> true, connection::isOpen, AdminListener.noExtraRoutes());
         } catch (RuntimeException e) {
@@ -103,9 +120,18 @@ public final class Publisher implements AutoCloseable {
      */
     public static Publisher start(PublisherSettings settings) {
         RedisConnector redis = new RedisConnector(settings.redis());
+        List<RedisLink> links = new ArrayList<>(2);
         try {
-            return new Publisher(settings, redis);
+            RedisLink connection = redis.connect();
+            links.add(connection);
+            RedisVersion.require(connection, settings.redis().uri().toString());
+            RedisLink waitConnection = settings.minReplicaAcks() == 0 ? null : redis.connect(); // WAIT blocks its connection
+            if (waitConnection != null) {
+                links.add(waitConnection);
+            }
+            return new Publisher(settings, redis, connection, waitConnection);
         } catch (RuntimeException e) {
+            links.forEach(RedisLink::close); // before the client: its shutdown would report each open one on stderr
             redis.close();
             throw e;
         }
@@ -149,7 +175,11 @@ public final class Publisher implements AutoCloseable {
         if (admin != null) {
             admin.close();
         }
+        if (waitConnection != null) {
+            waitConnection.close();
+        }
         connection.close();
+        deadlines.shutdownNow();
         redis.close();
     }
 }

@@ -2,6 +2,7 @@ package dev.herald.publisher;
 
 import dev.herald.common.config.ConfigLoader;
 import dev.herald.common.config.ConfigLoader.BadConfigException;
+import dev.herald.common.startup.StartOrExit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -21,7 +22,7 @@ public final class PublisherMain {
             System.exit(2);
             return;
         }
-        Publisher publisher = Publisher.start(settings);
+        Publisher publisher = StartOrExit.start("publisher", () -> Publisher.start(settings));
         LOG.info("publisher listening on {}:{}{} (admin port {}), redis {}", settings.http().host(), publisher.port(),
                 settings.tls().enabled() ? " and TLS " + publisher.tlsPort() + (settings.tls().http2() ? " with HTTP/2" : "") : "",
                 publisher.adminPort(), settings.redis().uri().toString());

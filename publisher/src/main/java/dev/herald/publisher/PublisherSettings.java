@@ -8,6 +8,7 @@ import dev.herald.common.config.RedisSettings;
 import dev.herald.common.config.TlsSettings;
 import dev.herald.common.http.CorsPolicy;
 import dev.herald.publisher.auth.AuthSettings;
+import dev.herald.publisher.stream.QueueLimits;
 import dev.herald.publisher.stream.RetentionPolicy;
 import java.time.Duration;
 import java.util.List;
@@ -21,16 +22,17 @@ import java.util.List;
  * @param maxEventBytes     largest payload of one event (UTF-8 bytes)
  * @param maxBatch          most events per batch request
  * @param maxHeaderBytes    largest request line and headers answered in JSON ({@code 431} beyond)
+ * @param queueLimits       bounds of each partition's queue of appends waiting for Redis, and each request's deadline
  * @param idempotencyWindow how long an idempotency key is remembered after its first publish
  * @param minReplicaAcks    replicas that must confirm each publish before it is answered; 0 for none
  * @param replicaAckTimeout how long to wait for them
  * @param shutdownGrace     how long a stopping publisher lets requests in flight finish
  */
 public record PublisherSettings(RedisSettings redis, HttpSettings http, TlsSettings tls, RetentionPolicy retention, long feedMaxLen,
-                                int maxBodyBytes, long maxEventBytes, int maxBatch, int maxHeaderBytes, Duration idempotencyWindow,
+                                int maxBodyBytes, long maxEventBytes, int maxBatch, int maxHeaderBytes, QueueLimits queueLimits, Duration idempotencyWindow,
                                 int minReplicaAcks, Duration replicaAckTimeout, Duration shutdownGrace, AuthSettings auth, CorsPolicy cors) {
     /** What browsers may send and read, for CORS. */
-    static final List<String> CORS_METHODS = List.of("POST", "GET", "OPTIONS");
+    static final List<String> CORS_METHODS = List.of("POST", "GET", "DELETE", "OPTIONS");
     static final List<String> CORS_HEADERS = List.of("Authorization", "Content-Type", "Idempotency-Key", "X-Api-Key");
     static final List<String> CORS_EXPOSED = List.of("Retry-After", "WWW-Authenticate");
 
@@ -49,6 +51,13 @@ public record PublisherSettings(RedisSettings redis, HttpSettings http, TlsSetti
             long header = cfg.getBytes("herald.publisher.limits.max-header-size");
             ConfigLoader.check(cfg, "herald.publisher.limits.max-header-size", header >= 4096 && header <= 1024 * 1024,
                     "must be between 4KiB and 1MiB");
+            int queueEvents = cfg.getInt("herald.publisher.limits.queue-events");
+            ConfigLoader.check(cfg, "herald.publisher.limits.queue-events", queueEvents >= 1, "must be at least 1");
+            long queueBytes = cfg.getBytes("herald.publisher.limits.queue-bytes");
+            ConfigLoader.check(cfg, "herald.publisher.limits.queue-bytes", queueBytes >= 1, "must be at least 1 byte");
+            Duration requestTimeout = cfg.getDuration("herald.publisher.limits.request-timeout");
+            ConfigLoader.check(cfg, "herald.publisher.limits.request-timeout",
+                    requestTimeout.toMillis() >= 10 && requestTimeout.compareTo(Duration.ofMinutes(10)) <= 0, "must be between 10ms and 10m");
             Duration window = cfg.getDuration("herald.publisher.idempotency.window");
             ConfigLoader.check(cfg, "herald.publisher.idempotency.window",
                     window.compareTo(Duration.ofSeconds(1)) >= 0 && window.compareTo(Duration.ofDays(30)) <= 0, "must be between 1s and 30d");
@@ -66,7 +75,7 @@ public record PublisherSettings(RedisSettings redis, HttpSettings http, TlsSetti
             ConfigLoader.check(cfg, "herald.publisher.shutdown-grace", !grace.isNegative() && grace.compareTo(Duration.ofMinutes(1)) <= 0,
                     "must be between 0 and 1m");
             return new PublisherSettings(redis, HttpSettings.from(cfg), TlsSettings.from(cfg), RetentionPolicy.from(cfg), feed, (int) body, data, batch,
-                    (int) header, window, acks, ackTimeout, grace, AuthSettings.from(cfg),
+                    (int) header, new QueueLimits(queueEvents, queueBytes, requestTimeout), window, acks, ackTimeout, grace, AuthSettings.from(cfg),
                     CorsPolicy.from(cfg, CORS_METHODS, CORS_HEADERS, CORS_EXPOSED));
         });
     }

@@ -7,6 +7,7 @@ import dev.herald.common.auth.ApiKeys;
 import dev.herald.common.auth.Tokens;
 import dev.herald.publisher.testing.TestPublisher;
 import dev.herald.testing.RedisExtension;
+import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -143,6 +144,28 @@ class AuthIntegrationTest {
         assertThat(publisher.get("/v1/topics/prices", "Authorization", "Bearer " + subscriber).statusCode()).isEqualTo(200);
         assertError(publisher.get("/v1/topics/orders", "Authorization", "Bearer " + subscriber), 403, "forbidden");
         assertUnauthorized(publisher.get("/v1/topics/prices"), "token_missing");
+    }
+
+    @Test
+    void deletingATopicNeedsAGrantToPublishToIt() {
+        String writer = Tokens.hs256("alice", List.of("news.*"), List.of());
+        String reader = Tokens.hs256("bob", List.of(), List.of("news.*"));
+        assertThat(publisher.post("/v1/topics/news.gone/events", "{\"data\":\"x\"}", "Authorization", "Bearer " + writer).statusCode())
+                .isEqualTo(201);
+
+        assertUnauthorized(delete("/v1/topics/news.gone"), "token_missing");
+        assertError(delete("/v1/topics/news.gone", "Authorization", "Bearer " + reader), 403, "forbidden");
+        assertThat(publisher.history("news.gone")).hasSize(1);
+        assertThat(delete("/v1/topics/news.gone", "Authorization", "Bearer " + writer).statusCode()).isEqualTo(204);
+        assertThat(publisher.history("news.gone")).isEmpty();
+    }
+
+    private static HttpResponse<String> delete(String path, String... headers) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(publisher.uri(path)).DELETE();
+        if (headers.length > 0) {
+            request.headers(headers);
+        }
+        return publisher.send(request.build());
     }
 
     @Test

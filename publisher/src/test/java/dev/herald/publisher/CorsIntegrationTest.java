@@ -49,7 +49,7 @@ class CorsIntegrationTest {
         assertThat(response.statusCode()).isEqualTo(204);
         assertThat(response.headers().firstValue("Access-Control-Allow-Origin")).hasValue(APP);
         assertThat(response.headers().firstValue("Access-Control-Allow-Credentials")).hasValue("true");
-        assertThat(response.headers().firstValue("Access-Control-Allow-Methods")).hasValue("POST, GET, OPTIONS");
+        assertThat(response.headers().firstValue("Access-Control-Allow-Methods")).hasValue("POST, GET, DELETE, OPTIONS");
         assertThat(response.headers().firstValue("Access-Control-Allow-Headers")).hasValue("Authorization, Content-Type, Idempotency-Key, X-Api-Key");
         assertThat(response.headers().firstValue("Access-Control-Max-Age")).hasValue("600");
         assertThat(response.headers().allValues("Vary")).contains("Origin");

@@ -51,14 +51,18 @@ class PublisherSettingsTest {
                   { pattern = "chat.archive", max-len = 5 }
                   { pattern = "audit.*", max-len = 0, max-age = 30d }
                   { pattern = "*.fast", max-age = 0 }
+                  { pattern = "session.*", max-age = 0, idle-ttl = 2h }
                 ]""").withFallback(ConfigLoader.load()));
 
         RetentionPolicy policy = settings.retention();
-        assertThat(policy.of(Topic.of("chat.room1"))).isEqualTo(new Retention(1000, Duration.ofHours(1)));
-        assertThat(policy.of(Topic.of("chat.archive"))).as("the first match wins").isEqualTo(new Retention(1000, Duration.ofHours(1)));
-        assertThat(policy.of(Topic.of("audit.login"))).isEqualTo(new Retention(0, Duration.ofDays(30)));
-        assertThat(policy.of(Topic.of("prices.fast"))).isEqualTo(new Retention(500, Duration.ZERO));
-        assertThat(policy.of(Topic.of("orders"))).isEqualTo(new Retention(500, Duration.ofHours(24)));
+        assertThat(policy.of(Topic.of("chat.room1"))).isEqualTo(new Retention(1000, Duration.ofHours(1), Duration.ofDays(30)));
+        assertThat(policy.of(Topic.of("chat.archive"))).as("the first match wins").isEqualTo(new Retention(1000, Duration.ofHours(1), Duration.ofDays(30)));
+        assertThat(policy.of(Topic.of("audit.login"))).isEqualTo(new Retention(0, Duration.ofDays(30), Duration.ofDays(30)));
+        assertThat(policy.of(Topic.of("prices.fast"))).isEqualTo(new Retention(500, Duration.ZERO, Duration.ofDays(30)));
+        assertThat(policy.of(Topic.of("orders"))).isEqualTo(new Retention(500, Duration.ofHours(24), Duration.ofDays(30)));
+        assertThat(policy.of(Topic.of("orders")).ttl()).as("max-age, when set, is the TTL").isEqualTo(Duration.ofHours(24));
+        assertThat(policy.of(Topic.of("prices.fast")).ttl()).as("else the idle TTL").isEqualTo(Duration.ofDays(30));
+        assertThat(policy.of(Topic.of("session.42")).ttl()).isEqualTo(Duration.ofHours(2));
     }
 
     static Stream<Arguments> badRetentionOverrides() {
@@ -139,6 +143,8 @@ class PublisherSettingsTest {
                 Arguments.of("herald.retention.max-age", "500us"),
                 Arguments.of("herald.retention.max-age", "forever"),
                 Arguments.of("herald.publisher.limits.max-body", "1023B"),
+                Arguments.of("herald.publisher.limits.queue-events", 0),
+                Arguments.of("herald.publisher.limits.request-timeout", "1ms"),
                 Arguments.of("herald.publisher.limits.max-body", "2GiB"),
                 Arguments.of("herald.publisher.limits.max-event-data", "2MiB"),
                 Arguments.of("herald.publisher.limits.max-event-data", 0),

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.herald.publisher.testing.TestPublisher;
 import dev.herald.testing.RedisExtension;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -60,5 +61,13 @@ class RetentionIntegrationTest {
         assertThat(orders.get("maxAge").asText()).isEqualTo("PT24H");
         assertThat(audit.get("maxLen").isNull()).isTrue();
         assertThat(audit.get("maxAge").asText()).isEqualTo("PT720H");
+        assertThat(orders.get("ttl").asText()).as("max-age, when set, is the TTL").isEqualTo("PT24H");
+    }
+
+    @Test
+    void eachPublishSetsTheHistorysTtl() {
+        publisher.publish("orders.ttl", "x");
+
+        assertThat(publisher.redis().pttl(publisher.historyKey("orders.ttl"))).isBetween(Duration.ofHours(23).toMillis(), Duration.ofHours(24).toMillis());
     }
 }

@@ -8,8 +8,10 @@ import com.typesafe.config.Config;
  * @param ioThreads XNIO IO threads; each owns a share of the connections and all their socket work
  * @param adminPort -1 when the admin listener is disabled
  * @param adminToken the bearer token /debug/* needs on an admin listener that is not on loopback; empty: none
+ * @param clients   request-head and idle timeouts and the lingering close, for every listener
  */
-public record HttpSettings(String host, int port, int ioThreads, String adminHost, int adminPort, String adminToken) {
+public record HttpSettings(String host, int port, int ioThreads, String adminHost, int adminPort, String adminToken,
+                           ClientTimeouts clients) {
 
     public static HttpSettings from(Config c) {
         int port = c.getInt("herald.http.port");
@@ -20,6 +22,6 @@ public record HttpSettings(String host, int port, int ioThreads, String adminHos
         ConfigLoader.check(c, "herald.admin.port", admin >= -1 && admin <= 65535, "must be a TCP port, 0 for a free one or -1 for none");
         return new HttpSettings(c.getString("herald.http.host"), port,
                 io == 0 ? Runtime.getRuntime().availableProcessors() : io,
-                c.getString("herald.admin.host"), admin, c.getString("herald.admin.token"));
+                c.getString("herald.admin.host"), admin, c.getString("herald.admin.token"), ClientTimeouts.from(c));
     }
 }

@@ -1,11 +1,13 @@
 package dev.herald.common.http;
 
 import dev.herald.common.config.HttpSettings;
+import dev.herald.common.startup.Bindings;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.undertow.Handlers;
 import io.undertow.Undertow;
 import io.undertow.server.RoutingHandler;
 import java.net.InetSocketAddress;
+import java.util.List;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -36,13 +38,13 @@ public final class AdminListener implements AutoCloseable {
                 .addAll(extra)
                 .setFallbackHandler(Routes.NOT_FOUND)
                 .setInvalidMethodHandler(Routes.METHOD_NOT_ALLOWED);
-        Undertow server = Undertow.builder()
+        Undertow server = Listeners.withClientLimits(Undertow.builder(), http.clients())
                 .addHttpListener(http.adminPort(), http.adminHost())
                 .setIoThreads(1)
                 .setWorkerThreads(2) // a flight recording waits on one
                 .setHandler(new DebugGuard(http.adminHost(), http.adminToken(), routes))
                 .build();
-        server.start();
+        Bindings.start(server, List.of(new Bindings.Bind("herald.admin.port", http.adminHost(), http.adminPort())));
         return new AdminListener(server);
     }
 

@@ -10,6 +10,7 @@ import dev.herald.common.topic.Topic;
  *   <li>{@code <prefix>:{p<p>}:feed} — the partition feed that gateways tail (short retention)</li>
  *   <li>{@code <prefix>:{p<p>}:t:<topic>} — the topic history that resumes replay (per-topic retention)</li>
  *   <li>{@code <prefix>:{p<p>}:idem:<topic>/<key>} — the entry ID an idempotency key was first published under</li>
+ *   <li>{@code <prefix>:replication-mark} — a counter the publisher's replica wait writes (standalone and Sentinel only)</li>
  * </ul>
  */
 public record KeyLayout(String prefix) {
@@ -38,5 +39,10 @@ public record KeyLayout(String prefix) {
      */
     public String idempotency(int partition, Topic topic, String key) {
         return prefix + ":" + hashTag(partition) + ":idem:" + topic.name() + "/" + key;
+    }
+
+    /** A counter written just before each {@code WAIT}, so that the connection waiting has a write of its own to wait for. */
+    public String replicationMark() {
+        return prefix + ":replication-mark";
     }
 }

@@ -25,7 +25,7 @@ import java.util.concurrent.CompletionStage;
 public final class PublishScript {
     private static final String SOURCE = load("/herald/publish.lua");
     private static final String SHA = sha1(SOURCE);
-    private static final int VALUES_PER_EVENT = 7;
+    private static final int VALUES_PER_EVENT = 8;
 
     private PublishScript() {
     }
@@ -39,9 +39,10 @@ public final class PublishScript {
      * @param retryMillis         reconnection hint, or -1 for none
      * @param historyMaxLen       approximate MAXLEN of the history, 0 for no length limit
      * @param historyMaxAgeMillis entries older than this are trimmed, 0 for no age limit
+     * @param historyTtlMillis    the history expires this long after its last append, 0 for never
      */
     public record Append(String historyKey, String idempotencyKey, String topic, String event, String data, long retryMillis,
-                         long historyMaxLen, long historyMaxAgeMillis) {
+                         long historyMaxLen, long historyMaxAgeMillis, long historyTtlMillis) {
     }
 
     /**
@@ -79,6 +80,7 @@ public final class PublishScript {
             args[b + 4] = Long.toString(e.historyMaxLen());
             args[b + 5] = Long.toString(e.historyMaxAgeMillis());
             args[b + 6] = e.idempotencyKey() == null ? "" : "1";
+            args[b + 7] = Long.toString(e.historyTtlMillis());
         }
         return call(redis, keys, args).thenApply(PublishScript::appended);
     }

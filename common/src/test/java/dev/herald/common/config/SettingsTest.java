@@ -34,7 +34,8 @@ class SettingsTest {
     void loadsTheReferenceDefaultsForTheListeners() {
         HttpSettings http = ConfigLoader.read(ConfigLoader.load(), HttpSettings::from);
 
-        assertThat(http).isEqualTo(new HttpSettings("0.0.0.0", 8080, Runtime.getRuntime().availableProcessors(), "127.0.0.1", 9090, ""));
+        assertThat(http).isEqualTo(new HttpSettings("0.0.0.0", 8080, Runtime.getRuntime().availableProcessors(), "127.0.0.1", 9090, "",
+                new ClientTimeouts(Duration.ofSeconds(20), Duration.ofSeconds(75), Duration.ofSeconds(10), 64L << 20)));
     }
 
     @Test

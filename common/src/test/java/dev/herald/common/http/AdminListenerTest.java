@@ -2,6 +2,7 @@ package dev.herald.common.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.herald.common.config.ClientTimeouts;
 import dev.herald.common.config.HttpSettings;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -30,7 +31,8 @@ class AdminListenerTest {
     }
 
     private void start(String host, String token) {
-        admin = AdminListener.start(new HttpSettings("127.0.0.1", 0, 1, host, 0, token),
+        admin = AdminListener.start(new HttpSettings("127.0.0.1", 0, 1, host, 0, token,
+                        new ClientTimeouts(Duration.ofSeconds(20), Duration.ofSeconds(75), Duration.ofSeconds(10), 64L << 20)),
                 new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), () -> true, () -> true, AdminListener.noExtraRoutes());
     }
 

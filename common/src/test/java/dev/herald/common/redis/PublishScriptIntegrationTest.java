@@ -18,6 +18,7 @@ import io.lettuce.core.api.sync.RedisCommands;
 import java.io.IOException;
 import java.io.InputStream;
 import java.security.MessageDigest;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -27,6 +28,7 @@ import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -48,6 +50,7 @@ class PublishScriptIntegrationTest {
     private static final Topic SECOND = topicInPartition(PARTITION, "sports-");
     private static final Topic THIRD = topicInPartition(PARTITION, "weather-");
     private static final long NO_MAX_AGE = 0;
+    private static final long NO_TTL = 0;
     private static final long LARGE = 1_000_000;
     private static final long WINDOW_MS = TimeUnit.HOURS.toMillis(1);
 
@@ -57,16 +60,16 @@ class PublishScriptIntegrationTest {
     private String defaultNodeSize;
 
     /** One event's arguments to the script. */
-    private record Publish(Topic topic, String name, String data, String retry, long historyMaxLen, long historyMaxAgeMs) {
+    private record Publish(Topic topic, String name, String data, String retry, long historyMaxLen, long historyMaxAgeMs, long historyTtlMs) {
         static Publish of(Topic topic, String data) {
-            return new Publish(topic, "", data, "", LARGE, NO_MAX_AGE);
+            return new Publish(topic, "", data, "", LARGE, NO_MAX_AGE, NO_TTL);
         }
 
         PublishScript.Append append(String idempotencyKey) {
             assertThat(PARTITIONER.partitionOf(topic)).isEqualTo(PARTITION);
             return new PublishScript.Append(KEYS.history(PARTITION, topic),
                     idempotencyKey == null ? null : KEYS.idempotency(PARTITION, topic, idempotencyKey), topic.name(),
-                    name.isEmpty() ? null : name, data, retry.isEmpty() ? -1 : Long.parseLong(retry), historyMaxLen, historyMaxAgeMs);
+                    name.isEmpty() ? null : name, data, retry.isEmpty() ? -1 : Long.parseLong(retry), historyMaxLen, historyMaxAgeMs, historyTtlMs);
         }
     }
 
@@ -98,9 +101,9 @@ class PublishScriptIntegrationTest {
     void writesEachEventToTheFeedAndToItsTopicsHistoryUnderTheSameId() throws Exception {
         long beforeMicros = System.currentTimeMillis() * 1000;
         List<String> ids = publish(LARGE,
-                new Publish(NEWS, "update", "first", "1500", LARGE, NO_MAX_AGE),
-                new Publish(SECOND, "", "second", "", LARGE, NO_MAX_AGE),
-                new Publish(NEWS, "", "third\nwith a second line", "", LARGE, NO_MAX_AGE));
+                new Publish(NEWS, "update", "first", "1500", LARGE, NO_MAX_AGE, NO_TTL),
+                new Publish(SECOND, "", "second", "", LARGE, NO_MAX_AGE, NO_TTL),
+                new Publish(NEWS, "", "third\nwith a second line", "", LARGE, NO_MAX_AGE, NO_TTL));
         long afterMicros = System.currentTimeMillis() * 1000;
 
         assertThat(ids).hasSize(3);
@@ -157,8 +160,8 @@ class PublishScriptIntegrationTest {
     @Test
     void decodesAnEmptyEventNameAndRetryAsAbsent() throws Exception {
         publish(LARGE,
-                new Publish(NEWS, "", "", "", LARGE, NO_MAX_AGE),
-                new Publish(NEWS, "price", "42", "2500", LARGE, NO_MAX_AGE));
+                new Publish(NEWS, "", "", "", LARGE, NO_MAX_AGE, NO_TTL),
+                new Publish(NEWS, "price", "42", "2500", LARGE, NO_MAX_AGE, NO_TTL));
 
         List<StreamMessage<String, String>> history = all(KEYS.history(PARTITION, NEWS));
         Event plain = EntryFields.toEvent(NEWS, StreamId.parse(history.get(0).getId()), history.get(0).getBody());
@@ -177,7 +180,7 @@ class PublishScriptIntegrationTest {
 
     @Test
     void decodesFeedEntriesTheSameWayAsHistoryEntries() throws Exception {
-        publish(LARGE, new Publish(NEWS, "price", "42", "2500", LARGE, NO_MAX_AGE));
+        publish(LARGE, new Publish(NEWS, "price", "42", "2500", LARGE, NO_MAX_AGE, NO_TTL));
         StreamMessage<String, String> fromFeed = all(KEYS.feed(PARTITION)).get(0);
         StreamMessage<String, String> fromHistory = all(KEYS.history(PARTITION, NEWS)).get(0);
 
@@ -195,7 +198,7 @@ class PublishScriptIntegrationTest {
         List<String> ids = new ArrayList<>();
         for (int batch = 0; batch < 20; batch++) {
             Publish[] events = IntStream.range(0, 25)
-                    .mapToObj(i -> new Publish(NEWS, "", "payload", "", maxLen, NO_MAX_AGE))
+                    .mapToObj(i -> new Publish(NEWS, "", "payload", "", maxLen, NO_MAX_AGE, NO_TTL))
                     .toArray(Publish[]::new);
             ids.addAll(publish(maxLen, events));
             ids.addAll(publish(LARGE, IntStream.range(0, 25).mapToObj(i -> Publish.of(SECOND, "kept"))
@@ -235,8 +238,8 @@ class PublishScriptIntegrationTest {
         TimeUnit.MILLISECONDS.sleep(50);
 
         List<String> ids = publish(LARGE,
-                new Publish(NEWS, "", "new", "", LARGE, 20),
-                new Publish(SECOND, "", "new", "", LARGE, TimeUnit.HOURS.toMillis(1)));
+                new Publish(NEWS, "", "new", "", LARGE, 20, NO_TTL),
+                new Publish(SECOND, "", "new", "", LARGE, TimeUnit.HOURS.toMillis(1), NO_TTL));
 
         List<StreamMessage<String, String>> news = all(KEYS.history(PARTITION, NEWS));
         assertThat(news).as("every whole node of old entries is gone").hasSizeLessThanOrEqualTo(10);
@@ -271,8 +274,23 @@ class PublishScriptIntegrationTest {
                 .isInstanceOf(ExecutionException.class)
                 .cause()
                 .isInstanceOf(RedisCommandExecutionException.class)
-                .hasMessageContaining("WRONGTYPE");
+                .hasMessageStartingWith("ERR herald: ")
+                .hasMessageContaining("holds a string, not a stream");
         assertThat(sync.exists(KEYS.history(PARTITION, NEWS))).isZero();
+    }
+
+    @Test
+    void aKeyOfTheWrongTypeForALaterEventIsRefusedBeforeAnythingIsWritten() {
+        sync.set(KEYS.history(PARTITION, SECOND), "not a stream");
+        sync.lpush(KEYS.idempotency(PARTITION, THIRD, "k"), "not a string");
+
+        for (PublishScript.Append bad : List.of(Publish.of(SECOND, "x").append(null), Publish.of(THIRD, "x").append("k"))) {
+            assertThatThrownBy(() -> run(LARGE, List.of(Publish.of(NEWS, "first").append(null), bad)))
+                    .cause()
+                    .isInstanceOf(RedisCommandExecutionException.class)
+                    .hasMessageStartingWith("ERR herald: ");
+        }
+        assertThat(sync.exists(KEYS.feed(PARTITION), KEYS.history(PARTITION, NEWS))).as("the first event was not written").isZero();
     }
 
     @Test
@@ -320,10 +338,26 @@ class PublishScriptIntegrationTest {
     }
 
     @Test
+    void aHistoryExpiresItsTtlAfterItsLastAppendAndEachAppendRefreshesIt() throws Exception {
+        String history = KEYS.history(PARTITION, NEWS);
+        publish(LARGE, new Publish(NEWS, "", "first", "", LARGE, NO_MAX_AGE, 60_000));
+        sync.pexpire(history, 10); // as if the first append were long ago
+        publish(LARGE, new Publish(NEWS, "", "second", "", LARGE, NO_MAX_AGE, 60_000));
+        assertThat(sync.pttl(history)).as("refreshed by the second append").isBetween(50_000L, 60_000L);
+
+        publish(LARGE, new Publish(NEWS, "", "third", "", LARGE, NO_MAX_AGE, 300));
+        assertThat(sync.xlen(history)).isEqualTo(3);
+        Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> sync.exists(history) == 0);
+        assertThat(sync.xlen(KEYS.feed(PARTITION))).as("the feed has its own retention").isEqualTo(3);
+        publish(LARGE, Publish.of(NEWS, "no ttl"));
+        assertThat(sync.pttl(history)).as("a TTL of 0 sets none").isEqualTo(-1);
+    }
+
+    @Test
     void aHistoryMaxLenOfZeroKeepsEverything() throws Exception {
         sync.configSet("stream-node-max-entries", "10");
         for (int run = 0; run < 10; run++) {
-            publish(LARGE, IntStream.range(0, 30).mapToObj(i -> new Publish(NEWS, "", "x", "", 0, NO_MAX_AGE)).toArray(Publish[]::new));
+            publish(LARGE, IntStream.range(0, 30).mapToObj(i -> new Publish(NEWS, "", "x", "", 0, NO_MAX_AGE, NO_TTL)).toArray(Publish[]::new));
         }
 
         assertThat(sync.xlen(KEYS.history(PARTITION, NEWS))).isEqualTo(300);

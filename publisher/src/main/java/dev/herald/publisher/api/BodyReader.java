@@ -43,12 +43,12 @@ public final class BodyReader {
     }
 
     /**
-     * The body could not be read. Its rest is left unread either way, so the connection is closed after the
-     * answer rather than drained (an oversized body could be of any length). For anything but the size the
-     * client has usually gone or broken the framing, and the answer is a formality.
+     * The body could not be read. Its rest is left unread either way, so the connection ends after the
+     * answer with a bounded lingering close rather than a full drain (an oversized body could be of any
+     * length). For anything but the size the client has usually gone or broken the framing, and the answer
+     * is a formality.
      */
     private void unreadable(HttpServerExchange exchange, IOException error) {
-        exchange.setPersistent(false);
         if (error instanceof Receiver.RequestToLargeException) {
             errors.answer(exchange, ErrorCode.BODY_TOO_LARGE, "request body is larger than " + maxBodyBytes + " bytes");
         } else {

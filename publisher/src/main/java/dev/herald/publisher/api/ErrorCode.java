@@ -22,6 +22,8 @@ public enum ErrorCode {
     /** Valid credentials that do not allow this topic. */
     FORBIDDEN(403),
     NOT_FOUND(404),
+    /** {@code DELETE /v1/topics/{topic}} of a topic with no retained history. */
+    TOPIC_NOT_FOUND(404),
     METHOD_NOT_ALLOWED(405),
     BODY_TOO_LARGE(413),
     EVENT_TOO_LARGE(413),
@@ -36,7 +38,17 @@ public enum ErrorCode {
      * Fewer replicas than {@code herald.publisher.min-replica-acks} confirmed the append in time; answered with
      * {@code Retry-After}. The event was appended on the master; retrying with the same idempotency key is safe.
      */
-    NOT_REPLICATED(503);
+    NOT_REPLICATED(503),
+    /**
+     * The topic's partition has more waiting than {@code herald.publisher.limits.queue-events} or
+     * {@code .queue-bytes}; answered with {@code Retry-After}, nothing was appended.
+     */
+    OVERLOADED(503),
+    /**
+     * The append did not complete within {@code herald.publisher.limits.request-timeout}; answered with
+     * {@code Retry-After}. The message says whether it may still be appended (retry with the same idempotency key).
+     */
+    PUBLISH_TIMEOUT(503);
 
     private final int status;
     private final String code = name().toLowerCase(Locale.ROOT);

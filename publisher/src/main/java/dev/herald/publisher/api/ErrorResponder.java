@@ -3,9 +3,12 @@ package dev.herald.publisher.api;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.herald.common.auth.AuthException;
 import dev.herald.common.http.JsonResponses;
+import dev.herald.common.http.LingeringClose;
 import dev.herald.publisher.auth.AccessDeniedException;
 import dev.herald.publisher.metrics.PublisherMetrics;
 import dev.herald.publisher.stream.NotReplicatedException;
+import dev.herald.publisher.stream.OverloadedException;
+import dev.herald.publisher.stream.PublishTimeoutException;
 import io.lettuce.core.RedisException;
 import java.io.IOException;
 import io.micrometer.core.instrument.Counter;
@@ -28,8 +31,11 @@ public final class ErrorResponder {
     private static final Logger LOG = LoggerFactory.getLogger(ErrorResponder.class);
 
     private final Map<ErrorCode, Counter> counters = new EnumMap<>(ErrorCode.class);
+    private final LingeringClose lingering;
 
-    public ErrorResponder(PublisherMetrics metrics) {
+    /** @param lingering how a connection ends when an error is answered before its request body was read */
+    public ErrorResponder(PublisherMetrics metrics, LingeringClose lingering) {
+        this.lingering = lingering;
         for (ErrorCode code : ErrorCode.values()) {
             counters.put(code, metrics.errors(code.code()));
         }
@@ -38,6 +44,7 @@ public final class ErrorResponder {
     /** Answers {@code code} with its status and {@code message}, and counts it. */
     public void answer(HttpServerExchange exchange, ErrorCode code, String message) {
         counters.get(code).increment();
+        lingering.arm(exchange);
         JsonResponses.error(exchange, code.status(), code.code(), message);
     }
 
@@ -47,14 +54,15 @@ public final class ErrorResponder {
      */
     public void unauthorized(HttpServerExchange exchange, AuthException refused) {
         counters.get(ErrorCode.UNAUTHORIZED).increment();
+        lingering.arm(exchange);
         ObjectNode body = JsonResponses.MAPPER.createObjectNode()
                 .put("error", ErrorCode.UNAUTHORIZED.code()).put("reason", refused.code()).put("message", refused.getMessage());
         JsonResponses.send(exchange, ErrorCode.UNAUTHORIZED.status(), body);
     }
 
     /**
-     * Answers a request whose handling failed, possibly asynchronously: a refusal as it says; a Redis
-     * failure (unreachable, timed out, refused the command) or a write the replicas did not confirm as
+     * Answers a request whose handling failed, possibly asynchronously: a refusal as it says; a full
+     * partition queue or a missed deadline as {@code 503} with {@code Retry-After}; a Redis failure (unreachable, timed out, refused the command) or a write the replicas did not confirm as
      * {@code 503} with {@code Retry-After}, since the client may retry; anything else is a bug here, answered
      * {@code 500} and logged in full.
      */
@@ -69,6 +77,9 @@ public final class ErrorResponder {
             exchange.getResponseHeaders().put(Headers.RETRY_AFTER, "1");
             answer(exchange, ErrorCode.NOT_REPLICATED, notReplicated.getMessage() + "; the event may or may not survive a failover:"
                     + " retry with the same Idempotency-Key");
+        } else if (cause instanceof OverloadedException || cause instanceof PublishTimeoutException) {
+            exchange.getResponseHeaders().put(Headers.RETRY_AFTER, "1");
+            answer(exchange, cause instanceof OverloadedException ? ErrorCode.OVERLOADED : ErrorCode.PUBLISH_TIMEOUT, cause.getMessage());
         } else if (cause instanceof RedisException || cause instanceof IOException) {
             // Lettuce fails a command in flight when Redis drops the connection with the raw I/O error
             // (e.g. "Connection reset"): Redis did not confirm it either.
@@ -86,6 +97,7 @@ public final class ErrorResponder {
         Counter counter = counters.get(code);
         return exchange -> {
             counter.increment();
+            lingering.arm(exchange);
             handler.handleRequest(exchange);
         };
     }

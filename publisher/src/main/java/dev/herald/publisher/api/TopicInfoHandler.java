@@ -6,7 +6,6 @@ import dev.herald.common.event.StreamId;
 import dev.herald.common.http.JsonResponses;
 import dev.herald.common.topic.Topic;
 import dev.herald.publisher.auth.Access;
-import dev.herald.publisher.auth.AccessDeniedException;
 import dev.herald.publisher.stream.Retention;
 import dev.herald.publisher.stream.RetentionPolicy;
 import io.lettuce.core.Range;
@@ -15,7 +14,6 @@ import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import io.lettuce.core.Limit;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
-import io.undertow.util.SameThreadExecutor;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -23,8 +21,9 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * {@code GET /v1/topics/{topic}}: the retained history of a topic — its length, first and last event IDs
- * (null when empty), its partition and the retention that applies to it ({@code maxLen} and {@code maxAge}
- * as an ISO-8601 duration, each null when unlimited). A topic nobody published to has length 0. Needs a
+ * (null when empty), its partition and the retention that applies to it ({@code maxLen}, and {@code maxAge}
+ * and {@code ttl}, how long the history stays after its last publish, as ISO-8601 durations; each null when
+ * unlimited). A topic nobody published to has length 0. Needs a
  * grant to publish or subscribe to the topic.
  */
 public final class TopicInfoHandler implements HttpHandler {
@@ -43,12 +42,8 @@ public final class TopicInfoHandler implements HttpHandler {
 
     @Override
     public void handleRequest(HttpServerExchange exchange) {
-        Topic topic;
-        try {
-            topic = PathTopic.of(exchange);
-            Access.requireAny(exchange, topic);
-        } catch (ApiException | AccessDeniedException e) {
-            errors.fail(exchange, e);
+        Topic topic = PathTopic.allowed(exchange, Access::requireAny, errors);
+        if (topic == null) {
             return;
         }
         int partition = settings.partitions().partitionOf(topic);
@@ -56,21 +51,16 @@ public final class TopicInfoHandler implements HttpHandler {
         CompletableFuture<Long> length = redis.xlen(key).toCompletableFuture();
         CompletableFuture<List<StreamMessage<String, String>>> first = redis.xrange(key, Range.unbounded(), Limit.from(1)).toCompletableFuture();
         CompletableFuture<List<StreamMessage<String, String>>> last = redis.xrevrange(key, Range.unbounded(), Limit.from(1)).toCompletableFuture();
-        exchange.dispatch(SameThreadExecutor.INSTANCE, () -> CompletableFuture.allOf(length, first, last).whenComplete((v, error) ->
-                IoThread.answer(exchange, () -> {
-                    if (error != null) {
-                        errors.fail(exchange, error);
-                        return;
-                    }
-                    Map<String, Object> body = new LinkedHashMap<>();
-                    body.put("topic", topic.name());
-                    body.put("partition", partition);
-                    body.put("length", length.join());
-                    body.put("firstId", eventId(partition, first.join()));
-                    body.put("lastId", eventId(partition, last.join()));
-                    body.put("retention", retention(topic));
-                    JsonResponses.send(exchange, 200, body);
-                })));
+        IoThread.whenDone(exchange, CompletableFuture.allOf(length, first, last), errors, v -> {
+            Map<String, Object> body = new LinkedHashMap<>();
+            body.put("topic", topic.name());
+            body.put("partition", partition);
+            body.put("length", length.join());
+            body.put("firstId", eventId(partition, first.join()));
+            body.put("lastId", eventId(partition, last.join()));
+            body.put("retention", retention(topic));
+            JsonResponses.send(exchange, 200, body);
+        });
     }
 
     private Map<String, Object> retention(Topic topic) {
@@ -78,6 +68,7 @@ public final class TopicInfoHandler implements HttpHandler {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("maxLen", kept.maxLen() == 0 ? null : kept.maxLen());
         body.put("maxAge", kept.maxAge().isZero() ? null : kept.maxAge().toString());
+        body.put("ttl", kept.ttl().isZero() ? null : kept.ttl().toString());
         return body;
     }
 

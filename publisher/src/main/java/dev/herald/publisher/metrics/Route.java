@@ -11,6 +11,7 @@ public enum Route {
     PUBLISH("POST", "/v1/topics/{topic}/events"),
     BATCH("POST", "/v1/events"),
     TOPIC("GET", "/v1/topics/{topic}"),
+    DELETE_TOPIC("DELETE", "/v1/topics/{topic}"),
     OPENAPI("GET", "/v1/openapi.yaml"),
     HEALTH("GET", "/health"),
     /** Requests that matched no route or used a method the route does not allow (404, 405); no method or path. */

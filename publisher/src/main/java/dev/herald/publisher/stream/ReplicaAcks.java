@@ -14,16 +14,25 @@ import java.util.concurrent.CompletableFuture;
  * before it. So waits are coalesced: while one {@code WAIT} is in flight, publishes that complete meanwhile
  * join the next one, sent as soon as the first returns; one round trip to the replicas then confirms a whole
  * group, and a slow or missing replica costs each group one timeout, not each publish.
+ *
+ * <p>{@code WAIT} holds its connection until it answers, so it runs on a connection of its own: on the shared
+ * one, a lagging replica would hold every partition's script calls for up to the timeout. But {@code WAIT}
+ * waits only for the writes of its own connection; so each is sent right behind a write on that connection
+ * ({@code INCR} of {@link dev.herald.common.redis.KeyLayout#replicationMark()}), which Redis replicates after
+ * every publish that completed before it.
  */
 public final class ReplicaAcks {
     private final RedisClusterAsyncCommands<String, String> redis;
+    private final String markKey;
     private final int replicas;
     private final long timeoutMillis;
     private boolean inFlight;
     private CompletableFuture<Long> next;
 
-    public ReplicaAcks(RedisClusterAsyncCommands<String, String> redis, int replicas, Duration timeout) {
+    /** @param redis a connection used for nothing else */
+    public ReplicaAcks(RedisClusterAsyncCommands<String, String> redis, String markKey, int replicas, Duration timeout) {
         this.redis = redis;
+        this.markKey = markKey;
         this.replicas = replicas;
         this.timeoutMillis = timeout.toMillis();
     }
@@ -54,7 +63,10 @@ public final class ReplicaAcks {
     }
 
     private void send(CompletableFuture<Long> acks) {
-        redis.waitForReplication(replicas, timeoutMillis).whenComplete((acknowledged, error) -> {
+        CompletableFuture<Long> mark = redis.incr(markKey).toCompletableFuture();
+        redis.waitForReplication(replicas, timeoutMillis).whenComplete((acknowledged, waitError) -> {
+            // The mark was answered before the WAIT behind it; without it the WAIT proved nothing.
+            Throwable error = mark.isCompletedExceptionally() ? mark.handle((v, e) -> e).join() : waitError;
             CompletableFuture<Long> waiting;
             synchronized (this) {
                 waiting = next;
