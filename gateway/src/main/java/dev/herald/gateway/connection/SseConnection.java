@@ -20,8 +20,8 @@ import org.xnio.channels.StreamSinkChannel;
 /**
  * One SSE stream: its queue of shared frames, its position in each partition it reads, and its writer.
  * Everything here runs on the connection's IO thread: frames are queued by {@link #offer} (live, from its
- * {@link IoLoop}) or by a {@link PartitionReplay}, written by gathering writes until the socket accepts no more, and the rest
- * is left to the write listener. Nothing blocks. Past the pending-bytes bound, or unwritable for too
+ * {@link IoLoop}) or by a {@link PartitionReplay}, written by gathering writes until the socket accepts no
+ * more, and the rest is left to the write listener. Nothing blocks. Past the pending-bytes bound, or unwritable for too
  * long, the connection is shed; its client resumes from its last event ID.
  */
 public final class SseConnection {
@@ -63,8 +63,8 @@ public final class SseConnection {
     private long lastWriteNanos;
     private final long openedNanos = System.nanoTime();
 
-    SseConnection(HttpServerExchange exchange, StreamSinkChannel channel, IoLoop loop, HistoryPages history, ConnectionLimits limits, GatewayMetrics metrics, Map<Integer, PartitionState> partitions,
-                  Admission admission) {
+    SseConnection(HttpServerExchange exchange, StreamSinkChannel channel, IoLoop loop, HistoryPages history, ConnectionLimits limits,
+                  GatewayMetrics metrics, Map<Integer, PartitionState> partitions, Admission admission) {
         this.exchange = exchange;
         this.channel = channel;
         this.loop = loop;
