@@ -328,6 +328,7 @@ class DeploymentManifestsTest {
         String all = String.join("\n", alerts.values());
         assertThat(all).as("delivery lag").contains("herald_gateway_delivery_latency_seconds_bucket")
                 .as("shed rate").contains("herald_gateway_sheds_total")
+                .as("overload").contains("herald_gateway_overloaded")
                 .as("Redis unreachable").contains("herald_gateway_tailer_failures_total").contains("redis_unavailable")
                 .as("5xx").contains("status=~\"5..\"");
         LiveMetrics live = liveMetrics();
