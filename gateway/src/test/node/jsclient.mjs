@@ -1,0 +1,123 @@
+// Drives @herald/client (clients/js) for JsClientIT, in Node (with the npm eventsource package) or in a
+// headless Chromium page (with the browser's EventSource), through jsclient-harness.js in both.
+// Usage: node jsclient.mjs node|browser <base-url> <topic> <hs256-secret> <token-seconds>
+//
+// Tokens are HS256 JWTs for <topic> (subscribe and publish) that expire <token-seconds> after minting.
+// Prints {"kind":"ready"} once the stream is open, then answers commands, one JSON object per line on
+// stdin, with one JSON line each on stdout carrying the command's id:
+//   {"id":1,"cmd":"publish","event":"note","data":"x"}  publishes with HeraldPublisher -> {"id":1,"ok":true,"published":"0:...-0"}
+//   {"id":2,"cmd":"await","events":12,"tokenExpiries":1,"lastData":"x","timeoutMs":15000}  waits until the
+//       client is open and has that many events, refreshes after herald.token-expired and last event -> a snapshot
+//   {"id":3,"cmd":"snapshot"}  -> {"id":3,"ok":true,"events":[{"type","id","data"}...],"opens","errors",
+//       "tokenReasons":["initial",...],"resets","cursor","persisted","state"}
+//   {"id":4,"cmd":"exit"}
+import { createHmac } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { createInterface } from 'node:readline';
+import { EventSource } from 'eventsource';
+import { chromium } from 'playwright-core';
+import * as herald from '../../../../clients/js/src/index.js';
+import { subscribe } from './jsclient-harness.js';
+
+const [mode, base, topic, secret, tokenSeconds] = process.argv.slice(2);
+const print = (o) => process.stdout.write(JSON.stringify(o) + '\n');
+const log = (s) => process.stderr.write(s + '\n');
+
+const b64url = (s) => Buffer.from(s).toString('base64url');
+function mintToken() {
+  const header = b64url(JSON.stringify({ alg: 'HS256', typ: 'JWT' }));
+  const payload = b64url(JSON.stringify({
+    sub: 'jsclient', exp: Math.floor(Date.now() / 1000) + Number(tokenSeconds),
+    'herald.subscribe': [topic], 'herald.publish': [topic],
+  }));
+  return `${header}.${payload}.${createHmac('sha256', secret).update(`${header}.${payload}`).digest('base64url')}`;
+}
+
+/** The harness in this process: {publish, snapshot, close}, all possibly async. */
+async function inNode() {
+  let persisted = null;
+  const h = subscribe({ ...herald, EventSource, base, topic, mintToken, storage: { get: () => null, set: (c) => { persisted = c; } } });
+  return { ...h, snapshot: () => ({ ...h.snapshot(), persisted }), exit: async () => h.close() };
+}
+
+/** The harness in a page on the balancer's origin, which loads the client and harness from files of this repository. */
+async function inBrowser() {
+  const browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM || '/usr/bin/chromium', headless: true,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+  const page = await browser.newPage();
+  page.on('pageerror', (e) => log('[page error] ' + e.message));
+  page.on('console', (m) => log('[console.' + m.type() + '] ' + m.text()));
+  await page.exposeFunction('mintToken', mintToken);
+  const files = {
+    '/__jsclient/': ['text/html', '<!doctype html><title>jsclient</title>'],
+    '/__jsclient/index.js': ['text/javascript', await readFile(new URL('../../../../clients/js/src/index.js', import.meta.url))],
+    '/__jsclient/harness.js': ['text/javascript', await readFile(new URL('./jsclient-harness.js', import.meta.url))],
+  };
+  await page.route(`${base}/__jsclient/**`, (route) => {
+    const [contentType, body] = files[new URL(route.request().url()).pathname];
+    route.fulfill({ contentType, body });
+  });
+  await page.goto(`${base}/__jsclient/`);
+  await page.evaluate(async (t) => {
+    const client = await import('/__jsclient/index.js');
+    const { subscribe: sub } = await import('/__jsclient/harness.js');
+    window.harness = sub({ ...client, base: '', topic: t, mintToken: window.mintToken, storageKey: 'herald-cursor' });
+  }, topic);
+  return {
+    publish: (event, data) => page.evaluate(([e, d]) => window.harness.publish(e, d), [event, data]),
+    snapshot: () => page.evaluate(() => ({ ...window.harness.snapshot(), persisted: localStorage.getItem('herald-cursor') })),
+    exit: () => browser.close(),
+  };
+}
+
+const harness = mode === 'browser' ? await inBrowser() : await inNode();
+
+async function until(done, timeoutMs) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const s = await harness.snapshot();
+    if (done(s)) return s;
+    if (Date.now() > deadline) throw new Error('timed out; client: ' + JSON.stringify(s));
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+const commands = {
+  publish: async ({ event, data }) => ({ published: (await harness.publish(event, data)).id }),
+  await: ({ events = 0, tokenExpiries = 0, lastData, timeoutMs = 15000 }) => until((s) => s.state === 'open'
+    && s.events.length >= events
+    && s.tokenReasons.filter((r) => r === 'token-expired').length >= tokenExpiries
+    && (lastData === undefined || s.events.at(-1)?.data === lastData), timeoutMs),
+  snapshot: () => harness.snapshot(),
+  exit: () => harness.exit().then(() => ({})),
+};
+
+try {
+  await until((s) => s.state === 'open', 15000);
+} catch (e) {
+  print({ kind: 'failed', error: e.message });
+  process.exit(1);
+}
+print({ kind: 'ready' });
+
+// One command at a time, in order.
+let queue = Promise.resolve();
+const input = createInterface({ input: process.stdin });
+input.on('line', (line) => {
+  queue = queue.then(async () => {
+    let msg;
+    try {
+      msg = JSON.parse(line);
+      const run = commands[msg.cmd];
+      if (!run) throw new Error('unknown command ' + msg.cmd);
+      print({ id: msg.id, ok: true, ...(await run(msg)) });
+      if (msg.cmd === 'exit') process.exit(0);
+    } catch (e) {
+      print({ id: msg && msg.id, ok: false, error: e.message });
+    }
+  });
+});
+input.on('close', () => queue.then(() => harness.exit()).then(() => process.exit(0)));
