@@ -1,9 +1,9 @@
 // One @herald/client subscriber and publisher, set up the same way in Node and in the page (jsclient.mjs
 // loads this file in both), recording what the app sees.
-export function subscribe({ HeraldClient, HeraldPublisher, EventSource, base, topic, mintToken, storage, storageKey }) {
+export function subscribe({ HeraldClient, HeraldPublisher, EventSource, base, topic, cursor, mintToken, storage, storageKey }) {
   const seen = { events: [], opens: 0, errors: 0, tokenReasons: [], resets: [] };
   const client = new HeraldClient({
-    url: base, topics: [topic], EventSource, storage, storageKey, retry: 300,
+    url: base, topics: [topic], cursor, EventSource, storage, storageKey, retry: 300,
     getToken: (reason) => {
       seen.tokenReasons.push(reason);
       return mintToken();

@@ -1,8 +1,10 @@
 // Drives @herald/client (clients/js) for JsClientIT, in Node (with the npm eventsource package) or in a
 // headless Chromium page (with the browser's EventSource), through jsclient-harness.js in both.
-// Usage: node jsclient.mjs node|browser <base-url> <topic> <hs256-secret> <token-seconds>
+// Usage: node jsclient.mjs node|browser <base-url> <topic> <hs256-secret> <token-seconds> [cursor]
 //
-// Tokens are HS256 JWTs for <topic> (subscribe and publish) that expire <token-seconds> after minting.
+// Tokens are HS256 JWTs for <topic> (subscribe and publish) that expire <token-seconds> after minting,
+// except the first, which has already expired (as a token cached by a page would have): the gateway refuses
+// it with 401. The client starts from [cursor] if given.
 // Prints {"kind":"ready"} once the stream is open, then answers commands, one JSON object per line on
 // stdin, with one JSON line each on stdout carrying the command's id:
 //   {"id":1,"cmd":"publish","event":"note","data":"x"}  publishes with HeraldPublisher -> {"id":1,"ok":true,"published":"0:...-0"}
@@ -19,15 +21,17 @@ import { chromium } from 'playwright-core';
 import * as herald from '../../../../clients/js/src/index.js';
 import { subscribe } from './jsclient-harness.js';
 
-const [mode, base, topic, secret, tokenSeconds] = process.argv.slice(2);
+const [mode, base, topic, secret, tokenSeconds, cursor] = process.argv.slice(2);
 const print = (o) => process.stdout.write(JSON.stringify(o) + '\n');
 const log = (s) => process.stderr.write(s + '\n');
 
 const b64url = (s) => Buffer.from(s).toString('base64url');
+let minted = 0;
 function mintToken() {
+  const lifetime = minted++ === 0 ? -1 : Number(tokenSeconds);
   const header = b64url(JSON.stringify({ alg: 'HS256', typ: 'JWT' }));
   const payload = b64url(JSON.stringify({
-    sub: 'jsclient', exp: Math.floor(Date.now() / 1000) + Number(tokenSeconds),
+    sub: 'jsclient', exp: Math.floor(Date.now() / 1000) + lifetime,
     'herald.subscribe': [topic], 'herald.publish': [topic],
   }));
   return `${header}.${payload}.${createHmac('sha256', secret).update(`${header}.${payload}`).digest('base64url')}`;
@@ -36,7 +40,7 @@ function mintToken() {
 /** The harness in this process: {publish, snapshot, close}, all possibly async. */
 async function inNode() {
   let persisted = null;
-  const h = subscribe({ ...herald, EventSource, base, topic, mintToken, storage: { get: () => null, set: (c) => { persisted = c; } } });
+  const h = subscribe({ ...herald, EventSource, base, topic, cursor, mintToken, storage: { get: () => null, set: (c) => { persisted = c; } } });
   return { ...h, snapshot: () => ({ ...h.snapshot(), persisted }), exit: async () => h.close() };
 }
 
@@ -61,11 +65,11 @@ async function inBrowser() {
     route.fulfill({ contentType, body });
   });
   await page.goto(`${base}/__jsclient/`);
-  await page.evaluate(async (t) => {
+  await page.evaluate(async ([t, c]) => {
     const client = await import('/__jsclient/index.js');
     const { subscribe: sub } = await import('/__jsclient/harness.js');
-    window.harness = sub({ ...client, base: '', topic: t, mintToken: window.mintToken, storageKey: 'herald-cursor' });
-  }, topic);
+    window.harness = sub({ ...client, base: '', topic: t, cursor: c, mintToken: window.mintToken, storageKey: 'herald-cursor' });
+  }, [topic, cursor]);
   return {
     publish: (event, data) => page.evaluate(([e, d]) => window.harness.publish(e, d), [event, data]),
     snapshot: () => page.evaluate(() => ({ ...window.harness.snapshot(), persisted: localStorage.getItem('herald-cursor') })),

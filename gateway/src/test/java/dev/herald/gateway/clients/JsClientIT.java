@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.herald.common.redis.KeyLayout;
+import dev.herald.common.topic.Topic;
 import dev.herald.gateway.testing.Haproxy;
 import dev.herald.gateway.testing.NodeScript;
 import dev.herald.gateway.testing.ProcessCluster;
@@ -13,6 +15,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -50,54 +53,82 @@ class JsClientIT {
         String topic = "js-" + mode;
         try (ProcessCluster cluster = ProcessCluster.start("jsclient-" + mode, RedisServer.Options.defaults(), 2, gatewayProps, auth)) {
             Haproxy haproxy = cluster.balanceWithPublisher();
-            List<ServiceProcess> gateways = cluster.gateways();
-            try (NodeScript client = NodeScript.start(List.of("jsclient.mjs", mode, "http://127.0.0.1:" + haproxy.port(), topic, SECRET,
-                    String.valueOf(TOKEN_SECONDS)), cluster.dir().resolve("jsclient-" + mode + ".err"), Duration.ofSeconds(30))) {
-                List<Published> published = new ArrayList<>();
-                Awaitility.await("the stream is registered on one gateway").atMost(Duration.ofSeconds(5))
-                        .until(() -> gateways.stream().mapToInt(ServiceProcess::openStreams).sum() == 1);
-                for (int i = 0; i < 4; i++) {
-                    published.add(publish(client, i, "before kill"));
-                }
-                client.command("await", Map.of("events", published.size()));
-
-                ServiceProcess serving = gateways.stream().filter(g -> g.openStreams() == 1).findFirst().orElseThrow();
-                LOG.info("{}: killing gateway-{} (pid {}), which serves the client", mode, gateways.indexOf(serving), serving.pid());
-                serving.kill();
-                for (int i = 0; i < 4; i++) { // while the client reconnects
-                    published.add(publish(client, i, "after kill"));
-                }
-                client.command("await", Map.of("events", published.size()));
-
-                // Publish on while tokens expire, so events fall in the gaps between a stream's end and the next.
-                int expiries = 0;
-                for (int i = 0; expiries < TOKEN_EXPIRIES; i++) {
-                    published.add(publish(client, i, "across expiries"));
-                    expiries = tokenExpiries(client.command("snapshot"));
-                    assertThat(i).as("token expiries seen after %d events", i).isLessThan(TOKEN_SECONDS * TOKEN_EXPIRIES * 200);
-                }
-                Published last = publish(client, 0, "last");
-                published.add(last);
-                JsonNode seen = client.command("await", Map.of("events", published.size(), "lastData", last.data()));
-
-                List<Published> events = new ArrayList<>();
-                seen.get("events").forEach(e -> events.add(new Published(e.get("type").asText(), e.get("id").asText(), e.get("data").asText())));
-                long distinct = new HashSet<>(events).size();
-                List<String> reasons = new ArrayList<>();
-                seen.get("tokenReasons").forEach(r -> reasons.add(r.asText()));
-                LOG.info("{}: {} published, {} received, {} lost, {} duplicated; {} opens; token requests {}", mode, published.size(),
-                        events.size(), published.stream().filter(p -> !events.contains(p)).count(), events.size() - distinct,
-                        seen.get("opens").asInt(), reasons);
-                assertThat(events).as("events the app saw, in order").containsExactlyElementsOf(published);
-                assertThat(reasons.get(0)).isEqualTo("initial");
+            List<Published> published = new ArrayList<>();
+            try (NodeScript client = startClient(cluster, haproxy, mode, topic, "", "")) {
+                JsonNode seen = publishAcrossKillAndExpiries(client, cluster.gateways(), mode, published);
+                List<String> reasons = tokenReasons(seen);
+                assertThat(reasons.subList(0, 2)).as("the first token was stale: refused, then a new one")
+                        .containsExactly("initial", mode.equals("node") ? "unauthorized" : "refused"); // browsers do not tell a 401
                 assertThat(reasons).as("new tokens after herald.token-expired").filteredOn("token-expired"::equals).hasSizeGreaterThanOrEqualTo(TOKEN_EXPIRIES);
-                assertThat(seen.get("opens").asInt()).as("streams opened").isGreaterThanOrEqualTo(1 + 1 + TOKEN_EXPIRIES);
+                assertThat(seen.get("opens").asInt()).as("streams opened: first, after the kill, after each expiry").isGreaterThanOrEqualTo(2 + TOKEN_EXPIRIES);
+                Published last = published.get(published.size() - 1);
                 assertThat(seen.get("cursor").asText()).isEqualTo(last.id());
                 assertThat(seen.get("persisted").asText()).isEqualTo(last.id());
                 assertThat(seen.get("resets")).isEmpty();
                 client.command("exit");
             }
+
+            // History trimmed behind a client's cursor: it is told, through onReset, and gets what is left.
+            Published first = published.get(0);
+            Published last = published.get(published.size() - 1);
+            int partition = Integer.parseInt(first.id().substring(0, first.id().indexOf(':')));
+            cluster.redis().send("XTRIM", new KeyLayout("herald").history(partition, Topic.of(topic)), "MAXLEN", "1");
+            try (NodeScript client = startClient(cluster, haproxy, mode, topic, first.id(), "-reset")) {
+                JsonNode seen = client.command("await", Map.of("events", 1, "lastData", last.data()));
+                assertThat(events(seen)).containsExactly(last);
+                JsonNode reset = seen.get("resets").get(0);
+                assertThat(seen.get("resets")).hasSize(1);
+                assertThat(reset.get("topic").asText()).isEqualTo(topic);
+                assertThat(reset.get("reason").asText()).isEqualTo("history_trimmed");
+                assertThat(reset.get("resumeFrom").asText()).isEqualTo(first.id());
+                assertThat(reset.get("oldestRetained").asText()).isEqualTo(last.id());
+                client.command("exit");
+            }
         }
+    }
+
+    private static NodeScript startClient(ProcessCluster cluster, Haproxy haproxy, String mode, String topic, String cursor,
+                                          String logSuffix) throws Exception {
+        return NodeScript.start(List.of("jsclient.mjs", mode, "http://127.0.0.1:" + haproxy.port(), topic, SECRET, String.valueOf(TOKEN_SECONDS), cursor),
+                cluster.dir().resolve("jsclient-" + mode + logSuffix + ".err"), Duration.ofSeconds(30));
+    }
+
+    /**
+     * Publishes while the gateway serving the client is killed and while its tokens expire, adding to
+     * {@code published}; checks the client saw exactly those and returns its final snapshot.
+     */
+    private static JsonNode publishAcrossKillAndExpiries(NodeScript client, List<ServiceProcess> gateways, String mode,
+                                                         List<Published> published) throws Exception {
+        Awaitility.await("the stream is registered on one gateway").atMost(Duration.ofSeconds(5))
+                .until(() -> gateways.stream().mapToInt(ServiceProcess::openStreams).sum() == 1);
+        for (int i = 0; i < 4; i++) {
+            published.add(publish(client, i, "before kill"));
+        }
+        client.command("await", Map.of("events", published.size()));
+
+        ServiceProcess serving = gateways.stream().filter(g -> g.openStreams() == 1).findFirst().orElseThrow();
+        LOG.info("{}: killing gateway-{} (pid {}), which serves the client", mode, gateways.indexOf(serving), serving.pid());
+        serving.kill();
+        for (int i = 0; i < 4; i++) { // while the client reconnects
+            published.add(publish(client, i, "after kill"));
+        }
+        client.command("await", Map.of("events", published.size()));
+
+        // Publish on while tokens expire, so events fall in the gaps between a stream's end and the next.
+        for (int i = 0; Collections.frequency(tokenReasons(client.command("snapshot")), "token-expired") < TOKEN_EXPIRIES; i++) {
+            assertThat(i).as("events published before %d token expiries", TOKEN_EXPIRIES).isLessThan(TOKEN_SECONDS * TOKEN_EXPIRIES * 200);
+            published.add(publish(client, i, "across expiries"));
+        }
+        Published last = publish(client, 0, "last");
+        published.add(last);
+        JsonNode seen = client.command("await", Map.of("events", published.size(), "lastData", last.data()));
+
+        List<Published> events = events(seen);
+        LOG.info("{}: {} published, {} received, {} lost, {} duplicated; {} opens; token requests {}", mode, published.size(),
+                events.size(), published.stream().filter(p -> !events.contains(p)).count(), events.size() - new HashSet<>(events).size(),
+                seen.get("opens").asInt(), tokenReasons(seen));
+        assertThat(events).as("events the app saw, in order").containsExactlyElementsOf(published);
+        return seen;
     }
 
     /** An event as the app sees it: its name, ID and data. */
@@ -116,11 +147,15 @@ class JsClientIT {
         return new Published(event == null ? "message" : event, r.get("published").asText(), data);
     }
 
-    private static int tokenExpiries(JsonNode snapshot) {
-        int n = 0;
-        for (JsonNode r : snapshot.get("tokenReasons")) {
-            n += r.asText().equals("token-expired") ? 1 : 0;
-        }
-        return n;
+    private static List<Published> events(JsonNode snapshot) {
+        List<Published> events = new ArrayList<>();
+        snapshot.get("events").forEach(e -> events.add(new Published(e.get("type").asText(), e.get("id").asText(), e.get("data").asText())));
+        return events;
+    }
+
+    private static List<String> tokenReasons(JsonNode snapshot) {
+        List<String> reasons = new ArrayList<>();
+        snapshot.get("tokenReasons").forEach(r -> reasons.add(r.asText()));
+        return reasons;
     }
 }
