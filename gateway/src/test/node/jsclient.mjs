@@ -8,22 +8,19 @@
 // Prints {"kind":"ready"} once the stream is open, then answers commands, one JSON object per line on
 // stdin, with one JSON line each on stdout carrying the command's id:
 //   {"id":1,"cmd":"publish","event":"note","data":"x"}  publishes with HeraldPublisher -> {"id":1,"ok":true,"published":"0:...-0"}
-//   {"id":2,"cmd":"await","events":12,"tokenExpiries":1,"lastData":"x","timeoutMs":15000}  waits until the
-//       client is open and has that many events, refreshes after herald.token-expired and last event -> a snapshot
+//   {"id":2,"cmd":"await","events":12,"lastData":"x","timeoutMs":15000}  waits until the client is open and
+//       has that many events, the last one with that data -> a snapshot
 //   {"id":3,"cmd":"snapshot"}  -> {"id":3,"ok":true,"events":[{"type","id","data"}...],"opens","errors",
 //       "tokenReasons":["initial",...],"resets","cursor","persisted","state"}
 //   {"id":4,"cmd":"exit"}
 import { createHmac } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import { createInterface } from 'node:readline';
 import { EventSource } from 'eventsource';
-import { chromium } from 'playwright-core';
+import { launchChromium, log, print, serveCommands } from './driven.mjs';
 import * as herald from '../../../../clients/js/src/index.js';
 import { subscribe } from './jsclient-harness.js';
 
 const [mode, base, topic, secret, tokenSeconds, cursor] = process.argv.slice(2);
-const print = (o) => process.stdout.write(JSON.stringify(o) + '\n');
-const log = (s) => process.stderr.write(s + '\n');
 
 const b64url = (s) => Buffer.from(s).toString('base64url');
 let minted = 0;
@@ -37,7 +34,7 @@ function mintToken() {
   return `${header}.${payload}.${createHmac('sha256', secret).update(`${header}.${payload}`).digest('base64url')}`;
 }
 
-/** The harness in this process: {publish, snapshot, close}, all possibly async. */
+/** The harness in this process: {publish, snapshot, exit}, like the page's. */
 async function inNode() {
   let persisted = null;
   const h = subscribe({ ...herald, EventSource, base, topic, cursor, mintToken, storage: { get: () => null, set: (c) => { persisted = c; } } });
@@ -46,11 +43,7 @@ async function inNode() {
 
 /** The harness in a page on the balancer's origin, which loads the client and harness from files of this repository. */
 async function inBrowser() {
-  const browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM || '/usr/bin/chromium', headless: true,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  const browser = await launchChromium();
   const page = await browser.newPage();
   page.on('pageerror', (e) => log('[page error] ' + e.message));
   page.on('console', (m) => log('[console.' + m.type() + '] ' + m.text()));
@@ -91,12 +84,11 @@ async function until(done, timeoutMs) {
 
 const commands = {
   publish: async ({ event, data }) => ({ published: (await harness.publish(event, data)).id }),
-  await: ({ events = 0, tokenExpiries = 0, lastData, timeoutMs = 15000 }) => until((s) => s.state === 'open'
+  await: ({ events = 0, lastData, timeoutMs = 15000 }) => until((s) => s.state === 'open'
     && s.events.length >= events
-    && s.tokenReasons.filter((r) => r === 'token-expired').length >= tokenExpiries
     && (lastData === undefined || s.events.at(-1)?.data === lastData), timeoutMs),
   snapshot: () => harness.snapshot(),
-  exit: () => harness.exit().then(() => ({})),
+  exit: () => ({}),
 };
 
 try {
@@ -107,21 +99,7 @@ try {
 }
 print({ kind: 'ready' });
 
-// One command at a time, in order.
-let queue = Promise.resolve();
-const input = createInterface({ input: process.stdin });
-input.on('line', (line) => {
-  queue = queue.then(async () => {
-    let msg;
-    try {
-      msg = JSON.parse(line);
-      const run = commands[msg.cmd];
-      if (!run) throw new Error('unknown command ' + msg.cmd);
-      print({ id: msg.id, ok: true, ...(await run(msg)) });
-      if (msg.cmd === 'exit') process.exit(0);
-    } catch (e) {
-      print({ id: msg && msg.id, ok: false, error: e.message });
-    }
-  });
+serveCommands(commands, async (code) => {
+  await harness.exit();
+  process.exit(code);
 });
-input.on('close', () => queue.then(() => harness.exit()).then(() => process.exit(0)));
