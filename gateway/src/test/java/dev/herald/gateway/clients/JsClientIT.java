@@ -7,10 +7,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.herald.common.redis.KeyLayout;
 import dev.herald.common.topic.Topic;
 import dev.herald.gateway.testing.Haproxy;
+import dev.herald.gateway.testing.NodeClients;
 import dev.herald.gateway.testing.NodeScript;
 import dev.herald.gateway.testing.ProcessCluster;
 import dev.herald.gateway.testing.ServiceProcess;
 import dev.herald.testing.RedisServer;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -20,7 +22,9 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.awaitility.Awaitility;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.slf4j.Logger;
@@ -33,13 +37,23 @@ import org.slf4j.LoggerFactory;
  * {@value #TOKEN_SECONDS} s, so streams end with {@code herald.token-expired} again and again while events
  * are published; the gateway serving the client is killed with SIGKILL. The app must see exactly the
  * published sequence, the client must have asked for new tokens, and its cursor (and the persisted one)
- * must be the last event's ID.
+ * must be the last event's ID. Its hand-written types are checked by compiling clients/js/test/types.ts.
  */
 class JsClientIT {
     private static final Logger LOG = LoggerFactory.getLogger(JsClientIT.class);
     private static final String SECRET = "jsclient-it-secret-0123456789-abcdefghij";
     private static final int TOKEN_SECONDS = 3;
     private static final int TOKEN_EXPIRIES = 2;
+
+    @Test
+    void typesDescribeTheClient() throws Exception {
+        NodeClients.installJsClientTools();
+        Process tsc = new ProcessBuilder("npm", "run", "--silent", "typecheck").directory(NodeClients.JS_CLIENT.toFile())
+                .redirectErrorStream(true).start();
+        String out = new String(tsc.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(tsc.waitFor(120, TimeUnit.SECONDS)).as("tsc finished").isTrue();
+        assertThat(tsc.exitValue()).as("tsc on clients/js/test/types.ts against src/index.d.ts: %s", out).isZero();
+    }
 
     @ParameterizedTest
     @ValueSource(strings = {"node", "browser"})
