@@ -182,7 +182,8 @@ export class HeraldPublisher {
     if (token) headers.Authorization = `Bearer ${token}`;
     const response = await this._fetch(`${this._url}${path}`, { method: 'POST', headers, body: JSON.stringify(body) });
     const text = await response.text();
-    const json = text ? JSON.parse(text) : {};
+    // Errors from a proxy in front, or the publisher's shutdown 503, may have no JSON body.
+    const json = text && /json/.test(response.headers.get('Content-Type') || '') ? JSON.parse(text) : {};
     if (!response.ok) throw new HeraldError(response.status, json, response.headers.get('Retry-After'));
     return json;
   }
