@@ -7,7 +7,7 @@ import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The Node.js clients under src/test/node (npm eventsource, playwright-core) and the JavaScript client's own
+ * The Node.js clients under src/test/node (npm eventsource, playwright-core, jose) and the JavaScript client's own
  * tools (clients/js: typescript), installed on first use.
  */
 public final class NodeClients {
@@ -20,7 +20,7 @@ public final class NodeClients {
 
     /** Runs {@code npm ci} (pinned by package-lock.json) unless the packages are already there. */
     public static void install() throws Exception {
-        npmCi(DIR, "eventsource", "playwright-core");
+        npmCi(DIR, "eventsource", "playwright-core", "jose");
     }
 
     /** As {@link #install()}, for clients/js. */
