@@ -16,7 +16,9 @@ export function subscribe({ HeraldClient, HeraldPublisher, EventSource, base, to
   client.onReset((t, info) => seen.resets.push({ topic: t, ...info }));
   const publisher = new HeraldPublisher({ url: base, token: mintToken });
   return {
-    publish: (event, data) => publisher.publish(topic, event ? { event, data } : { data }),
+    // Another topic than the token's: the refusal as the app gets it.
+    publish: (event, data, to = topic) => publisher.publish(to, event ? { event, data } : { data })
+      .catch((e) => { if (e.name === 'HeraldError') return { refused: { status: e.status, code: e.code } }; throw e; }),
     snapshot: () => ({ ...seen, cursor: client.cursor, state: client.state }),
     close: () => client.close(),
   };

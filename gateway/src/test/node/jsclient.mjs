@@ -7,7 +7,8 @@
 // it with 401. The client starts from [cursor] if given.
 // Prints {"kind":"ready"} once the stream is open, then answers commands, one JSON object per line on
 // stdin, with one JSON line each on stdout carrying the command's id:
-//   {"id":1,"cmd":"publish","event":"note","data":"x"}  publishes with HeraldPublisher -> {"id":1,"ok":true,"published":"0:...-0"}
+//   {"id":1,"cmd":"publish","event":"note","data":"x","topic":"t"}  publishes with HeraldPublisher (to <topic> unless
+//       given) -> {"id":1,"ok":true,"published":"0:...-0"}, or {"id":1,"ok":true,"refused":{"status":403,"code":"forbidden"}}
 //   {"id":2,"cmd":"await","events":12,"lastData":"x","timeoutMs":15000}  waits until the client is open and
 //       has that many events, the last one with that data -> a snapshot
 //   {"id":3,"cmd":"snapshot"}  -> {"id":3,"ok":true,"events":[{"type","id","data"}...],"opens","errors",
@@ -64,7 +65,7 @@ async function inBrowser() {
     window.harness = sub({ ...client, base: '', topic: t, cursor: c, mintToken: window.mintToken, storageKey: 'herald-cursor' });
   }, [topic, cursor]);
   return {
-    publish: (event, data) => page.evaluate(([e, d]) => window.harness.publish(e, d), [event, data]),
+    publish: (event, data, to) => page.evaluate(([e, d, t]) => window.harness.publish(e, d, t), [event, data, to]),
     snapshot: () => page.evaluate(() => ({ ...window.harness.snapshot(), persisted: localStorage.getItem('herald-cursor') })),
     exit: () => browser.close(),
   };
@@ -83,7 +84,10 @@ async function until(done, timeoutMs) {
 }
 
 const commands = {
-  publish: async ({ event, data }) => ({ published: (await harness.publish(event, data)).id }),
+  publish: async ({ event, data, topic: to }) => {
+    const r = await harness.publish(event, data, to);
+    return r.refused ? r : { published: r.id };
+  },
   await: ({ events = 0, lastData, timeoutMs = 15000 }) => until((s) => s.state === 'open'
     && s.events.length >= events
     && (lastData === undefined || s.events.at(-1)?.data === lastData), timeoutMs),

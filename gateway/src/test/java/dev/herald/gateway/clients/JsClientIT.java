@@ -79,6 +79,9 @@ class JsClientIT {
                 assertThat(seen.get("cursor").asText()).isEqualTo(last.id());
                 assertThat(seen.get("persisted").asText()).isEqualTo(last.id());
                 assertThat(seen.get("resets")).isEmpty();
+                JsonNode refused = client.command("publish", Map.of("data", "x", "topic", "not-" + topic)).get("refused");
+                assertThat(refused.get("status").asInt()).as("a publish outside the token's grants").isEqualTo(403);
+                assertThat(refused.get("code").asText()).isEqualTo("forbidden");
                 client.command("exit");
             }
 
