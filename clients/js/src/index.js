@@ -55,8 +55,7 @@ export class HeraldClient {
       this._handlers.set(name, set);
       if (this._source) this._listen(this._source, name);
     }
-    set.add(handler);
-    return () => set.delete(handler);
+    return addTo(set, handler);
   }
 
   /** handler(topic, info) when the gateway could not replay everything since the cursor: reload that topic. */
@@ -135,6 +134,7 @@ export class HeraldClient {
 
   _listen(source, name) {
     source.addEventListener(name, (e) => {
+      // An event a replaced stream had already queued: the new stream sends it again, from the cursor.
       if (source !== this._source) return;
       if (e.lastEventId) {
         this._cursor = e.lastEventId;
