@@ -15,23 +15,14 @@
 //   {"id":5,"cmd":"exit"}
 // A failed command answers {"id":n,"ok":false,"error":"..."}. Page errors and console messages go to stderr.
 // The browser is Debian's /usr/bin/chromium: playwright-core never downloads one.
-import { chromium } from 'playwright-core';
-import { createInterface } from 'node:readline';
+import { launchChromium, log, print, serveCommands } from './driven.mjs';
 
 const [base, screenshotPath, topics = 'demo', eventNames = 'greeting'] = process.argv.slice(2);
 if (!base || !screenshotPath) {
   process.stderr.write('usage: node browser-demo.mjs <base-url> <screenshot.png> [topics] [event-names]\n');
   process.exit(2);
 }
-const print = (o) => process.stdout.write(JSON.stringify(o) + '\n');
-const log = (s) => process.stderr.write(s + '\n');
-
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-  headless: true,
-  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-    '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-});
+const browser = await launchChromium();
 let exiting = false;
 const shutdown = async (code) => {
   if (exiting) return;
@@ -109,21 +100,4 @@ try {
 }
 print({ kind: 'ready' });
 
-// One command at a time, in order.
-let queue = Promise.resolve();
-const input = createInterface({ input: process.stdin });
-input.on('line', (line) => {
-  queue = queue.then(async () => {
-    let msg;
-    try {
-      msg = JSON.parse(line);
-      const run = commands[msg.cmd];
-      if (!run) throw new Error('unknown command ' + msg.cmd);
-      print({ id: msg.id, ok: true, ...(await run(msg)) });
-      if (msg.cmd === 'exit') await shutdown(0);
-    } catch (e) {
-      print({ id: msg && msg.id, ok: false, error: e.message });
-    }
-  });
-});
-input.on('close', () => queue.then(() => shutdown(0)));
+serveCommands(commands, shutdown);

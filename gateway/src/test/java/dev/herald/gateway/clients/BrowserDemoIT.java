@@ -7,27 +7,21 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.herald.gateway.testing.Haproxy;
-import dev.herald.gateway.testing.NodeClients;
+import dev.herald.gateway.testing.NodeScript;
 import dev.herald.gateway.testing.ProcessCluster;
 import dev.herald.gateway.testing.ServiceProcess;
 import dev.herald.testing.RedisServer;
 import java.awt.image.BufferedImage;
-import java.io.BufferedWriter;
-import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
 import javax.imageio.ImageIO;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
@@ -48,7 +42,6 @@ class BrowserDemoIT {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final HttpClient HTTP = HttpClient.newHttpClient();
     private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
-    private static final Path NODE_DIR = NodeClients.DIR;
     /**
      * Where the final page is saved: target/demo.png, or the README's docs/demo.png when run with
      * {@code -Dherald.demo.screenshot=docs/demo.png} (so ordinary runs do not rewrite a tracked file).
@@ -107,7 +100,6 @@ class BrowserDemoIT {
     @Test
     void pageShowsEveryEventOnceAcrossAGatewayKillAndItsResume() throws Exception {
         long t0 = System.nanoTime();
-        NodeClients.install();
         List<Shown> expected = new ArrayList<>(); // in publish order
         try (BrowserPage browser = BrowserPage.open(haproxy.port(), TOPIC, "greeting,note")) {
             LOG.info("page open after {} ms", (System.nanoTime() - t0) / 1_000_000);
@@ -183,35 +175,15 @@ class BrowserDemoIT {
 
     /** browser-demo.mjs: a Chromium page on /demo, commanded by JSON lines (see the script's header). */
     private static final class BrowserPage implements AutoCloseable {
-        private final Process node;
-        private final BufferedWriter commands;
-        private final BlockingQueue<JsonNode> lines = new LinkedBlockingQueue<>();
-        private int nextId;
+        private final NodeScript node;
 
-        private BrowserPage(Process node) {
+        private BrowserPage(NodeScript node) {
             this.node = node;
-            this.commands = node.outputWriter(StandardCharsets.UTF_8);
-            Thread reader = new Thread(() -> {
-                try (var in = node.inputReader(StandardCharsets.UTF_8)) {
-                    String line;
-                    while ((line = in.readLine()) != null) {
-                        lines.add(JSON.readTree(line));
-                    }
-                } catch (IOException e) {
-                    // node exited
-                }
-            }, "browser-demo-stdout");
-            reader.setDaemon(true);
-            reader.start();
         }
 
         static BrowserPage open(int lbPort, String topics, String eventNames) throws Exception {
-            Process node = new ProcessBuilder("node", "browser-demo.mjs", "http://127.0.0.1:" + lbPort, SCREENSHOT.toString(), topics, eventNames)
-                    .directory(NODE_DIR.toFile()).redirectError(dir.resolve("browser-demo.err").toFile()).start();
-            BrowserPage page = new BrowserPage(node);
-            JsonNode first = page.next(Duration.ofSeconds(20));
-            assertThat(first.path("kind").asText()).as("browser-demo.mjs: %s", first).isEqualTo("ready");
-            return page;
+            return new BrowserPage(NodeScript.start(List.of("browser-demo.mjs", "http://127.0.0.1:" + lbPort, SCREENSHOT.toString(), topics, eventNames),
+                    dir.resolve("browser-demo.err"), Duration.ofSeconds(20)));
         }
 
         /** Fills in the page's publish form and clicks Publish; returns the event as the page should show it. */
@@ -226,41 +198,16 @@ class BrowserDemoIT {
         }
 
         JsonNode command(String cmd) throws Exception {
-            return command(cmd, Map.of());
+            return node.command(cmd);
         }
 
         JsonNode command(String cmd, Map<String, Object> args) throws Exception {
-            int id = ++nextId;
-            ObjectNode msg = JSON.createObjectNode().put("id", id).put("cmd", cmd);
-            args.forEach((k, v) -> msg.set(k, JSON.valueToTree(v)));
-            commands.write(msg + "\n");
-            commands.flush();
-            while (true) {
-                JsonNode reply = next(Duration.ofSeconds(20));
-                if (reply.path("id").asInt() == id) {
-                    assertThat(reply.path("ok").asBoolean()).as("%s failed: %s", cmd, reply).isTrue();
-                    return reply;
-                }
-            }
-        }
-
-        private JsonNode next(Duration timeout) throws Exception {
-            JsonNode line = lines.poll(timeout.toMillis(), TimeUnit.MILLISECONDS);
-            if (line == null) {
-                throw new AssertionError("no answer from browser-demo.mjs in " + timeout.toSeconds() + " s (alive: " + node.isAlive()
-                        + "); its stderr is in " + dir.resolve("browser-demo.err"));
-            }
-            return line;
+            return node.command(cmd, args);
         }
 
         @Override
         public void close() throws Exception {
-            commands.close();
-            if (!node.waitFor(5, TimeUnit.SECONDS)) {
-                node.destroy();
-                node.waitFor(5, TimeUnit.SECONDS);
-                node.destroyForcibly();
-            }
+            node.close();
         }
     }
 }
