@@ -19,6 +19,7 @@ import dev.herald.publisher.api.HeaderSizeLimit;
 import dev.herald.publisher.api.OpenApiHandler;
 import dev.herald.publisher.api.PublishHandler;
 import dev.herald.publisher.api.TopicDeleteHandler;
+import dev.herald.publisher.api.TopicEventsHandler;
 import dev.herald.publisher.api.TopicInfoHandler;
 import dev.herald.publisher.auth.AuthHandler;
 import dev.herald.publisher.metrics.PublisherMetrics;
@@ -90,6 +91,7 @@ public final class Publisher implements AutoCloseable {
         handlers.put(Route.PUBLISH, auth.protect(new PublishHandler(bodies, parser, appender)));
         handlers.put(Route.BATCH, auth.protect(new BatchPublishHandler(bodies, parser, appender)));
         handlers.put(Route.TOPIC, auth.protect(new TopicInfoHandler(connection.async(), settings.redis(), settings.retention(), errors)));
+        handlers.put(Route.HISTORY, auth.protect(new TopicEventsHandler(connection.async(), settings.redis(), errors)));
         handlers.put(Route.DELETE_TOPIC, auth.protect(new TopicDeleteHandler(connection.async(), settings.redis(), errors)));
         handlers.put(Route.OPENAPI, new OpenApiHandler());
         handlers.put(Route.HEALTH, new HealthHandler(connection::isOpen));

@@ -15,6 +15,8 @@ public enum ErrorCode {
     UNKNOWN_FIELD(400),
     INVALID_EVENT(400),
     INVALID_RETRY(400),
+    /** A query parameter out of its range or form, e.g. a history page's {@code after}, {@code before} or {@code limit}. */
+    INVALID_QUERY(400),
     /** An {@code Idempotency-Key} header or {@code idempotencyKey} field that is not 1 to 200 visible ASCII characters. */
     INVALID_IDEMPOTENCY_KEY(400),
     /** Missing, invalid or expired credentials; answered with {@code WWW-Authenticate} and the precise {@code reason}. */

@@ -11,6 +11,7 @@ public enum Route {
     PUBLISH("POST", "/v1/topics/{topic}/events"),
     BATCH("POST", "/v1/events"),
     TOPIC("GET", "/v1/topics/{topic}"),
+    HISTORY("GET", "/v1/topics/{topic}/events"),
     DELETE_TOPIC("DELETE", "/v1/topics/{topic}"),
     OPENAPI("GET", "/v1/openapi.yaml"),
     HEALTH("GET", "/health"),
