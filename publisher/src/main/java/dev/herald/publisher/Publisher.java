@@ -32,6 +32,7 @@ import io.undertow.Handlers;
 import io.undertow.Undertow;
 import io.undertow.UndertowOptions;
 import io.undertow.server.HttpHandler;
+import io.undertow.util.Headers;
 import io.undertow.server.RoutingHandler;
 import io.undertow.server.handlers.GracefulShutdownHandler;
 import java.time.Duration;
@@ -105,7 +106,7 @@ public final class Publisher implements AutoCloseable {
                 .setServerOption(UndertowOptions.RECORD_REQUEST_START_TIME, true) // TimedRoute measures from it
                 .setServerOption(UndertowOptions.MAX_HEADER_SIZE, Math.max(MIN_HARD_HEADER_LIMIT, 2 * settings.maxHeaderBytes()))
                 .setServerOption(UndertowOptions.MAX_ENTITY_SIZE, Math.max(settings.maxBodyBytes(), settings.http().clients().lingerMaxBytes()))
-                .setHandler(shutdown)
+                .setHandler(refusingWhileStopping(errors))
                 .build();
         Listeners.start(server, settings.http(), settings.tls());
         try {
@@ -114,6 +115,21 @@ public final class Publisher implements AutoCloseable {
             server.stop();
             throw e;
         }
+    }
+
+    /**
+     * New requests that arrive once {@link #close()} began get the JSON error every other refusal has (the
+     * graceful-shutdown handler alone would answer a bare 503); requests in flight finish.
+     */
+    private HttpHandler refusingWhileStopping(ErrorResponder errors) {
+        return exchange -> {
+            if (closed.get()) {
+                exchange.getResponseHeaders().put(Headers.RETRY_AFTER, "1");
+                errors.answer(exchange, ErrorCode.SHUTTING_DOWN, "this publisher is shutting down; retry, another instance will take it");
+                return;
+            }
+            shutdown.handleRequest(exchange);
+        };
     }
 
     /**

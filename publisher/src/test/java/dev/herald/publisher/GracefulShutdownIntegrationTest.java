@@ -44,7 +44,8 @@ class GracefulShutdownIntegrationTest {
             TimeUnit.MILLISECONDS.sleep(300);
 
             assertThat(stopped).as("waits for the request in flight").isNotDone();
-            assertThat(exchange(idle, "GET /health HTTP/1.1\r\nHost: x\r\n\r\n")).as("a new request on an open connection").startsWith("HTTP/1.1 503 ");
+            assertThat(exchange(idle, "GET /health HTTP/1.1\r\nHost: x\r\n\r\n")).as("a new request on an open connection").startsWith("HTTP/1.1 503 ")
+                    .contains("{\"error\":\"shutting_down\"");
             try (Socket late = connect(publisher)) {
                 assertThat(exchange(late, "GET /health HTTP/1.1\r\nHost: x\r\n\r\n")).as("a new request on a new connection").startsWith("HTTP/1.1 503 ");
             }
@@ -82,7 +83,7 @@ class GracefulShutdownIntegrationTest {
         return socket;
     }
 
-    /** Sends a request without a body and reads the answer's status line and headers, then its body. */
+    /** Sends a request without a body; returns the answer's status line and, after a line break, its body. */
     private static String exchange(Socket socket, String request) throws IOException {
         socket.getOutputStream().write(request.getBytes(US_ASCII));
         socket.getOutputStream().flush();
@@ -94,8 +95,16 @@ class GracefulShutdownIntegrationTest {
                 length = Integer.parseInt(line.substring(15).strip());
             }
         }
-        in.skip(length);
-        return status;
+        char[] body = new char[length];
+        int read = 0;
+        while (read < length) {
+            int n = in.read(body, read, length - read);
+            if (n < 0) {
+                break;
+            }
+            read += n;
+        }
+        return status + "\n" + new String(body, 0, read);
     }
 
     private static String readStatusLine(Socket socket) throws IOException {

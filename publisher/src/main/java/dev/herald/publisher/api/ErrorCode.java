@@ -50,7 +50,9 @@ public enum ErrorCode {
      * The append did not complete within {@code herald.publisher.limits.request-timeout}; answered with
      * {@code Retry-After}. The message says whether it may still be appended (retry with the same idempotency key).
      */
-    PUBLISH_TIMEOUT(503);
+    PUBLISH_TIMEOUT(503),
+    /** The publisher is stopping; answered with {@code Retry-After}, nothing was appended. */
+    SHUTTING_DOWN(503);
 
     private final int status;
     private final String code = name().toLowerCase(Locale.ROOT);
