@@ -66,15 +66,16 @@ final class DeliveryCheck {
     }
 
     /**
-     * Waits until every client (client {@code i} on {@code topics[i % size]}) has every acknowledged event,
-     * then asserts each holds exactly its topic's acknowledged sequence: nothing lost, doubled or reordered.
+     * Waits until every client has every acknowledged event of its topic, then asserts each holds exactly its
+     * topic's acknowledged sequence: nothing lost, doubled or reordered.
      */
-    Tally assertExactSequences(List<ResumingSseClient> clients, List<String> topics) {
+    Tally assertExactSequences(ResumingClients all) {
+        List<ResumingSseClient> clients = all.list();
         int acked = acknowledgedCount();
         assertThat(acked).isGreaterThan(100);
         Awaitility.await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200)).until(() -> {
             for (int i = 0; i < clients.size(); i++) {
-                if (lost(topics.get(i % topics.size()), clients.get(i).data()) > 0) {
+                if (lost(all.topicOf(i), clients.get(i).data()) > 0) {
                     return false;
                 }
             }
@@ -83,7 +84,7 @@ final class DeliveryCheck {
         int lost = 0;
         int duplicated = 0;
         for (int i = 0; i < clients.size(); i++) {
-            String topic = topics.get(i % topics.size());
+            String topic = all.topicOf(i);
             List<String> got = clients.get(i).data();
             lost += lost(topic, got);
             duplicated += duplicated(got);

@@ -4,11 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.herald.gateway.testing.Haproxy;
 import dev.herald.gateway.testing.ProcessCluster;
-import dev.herald.gateway.testing.ResumingSseClient;
 import dev.herald.gateway.testing.ServiceProcess;
 import dev.herald.testing.RedisServer;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
@@ -29,7 +27,7 @@ class GatewayFailoverIT {
     private ProcessCluster cluster;
     private ServiceProcess publisher;
     private List<ServiceProcess> gateways;
-    private final List<ResumingSseClient> clients = new ArrayList<>();
+    private ResumingClients clients;
     private final DeliveryCheck check = new DeliveryCheck();
 
     @BeforeEach
@@ -39,18 +37,13 @@ class GatewayFailoverIT {
         publisher = cluster.publisher();
         gateways = cluster.gateways();
         Haproxy haproxy = cluster.balance();
-        for (int i = 0; i < CLIENTS; i++) {
-            clients.add(new ResumingSseClient(haproxy.port(), "/v1/stream?topic=" + TOPICS.get(i % TOPICS.size())));
-        }
-        for (ResumingSseClient c : clients) {
-            assertThat(c.awaitConnected(Duration.ofSeconds(10))).isTrue();
-        }
+        clients = ResumingClients.open(haproxy.port(), TOPICS, CLIENTS);
     }
 
     @AfterEach
     void stop() throws Exception {
-        for (ResumingSseClient c : clients) {
-            c.close();
+        if (clients != null) {
+            clients.close();
         }
         if (cluster != null) {
             cluster.close();
@@ -65,7 +58,7 @@ class GatewayFailoverIT {
             Thread.sleep(3000);
         }
         assertEveryClientHasExactlyThePublishedSequence();
-        assertThat(clients.stream().filter(c -> c.connects() > 1).count()).as("clients that reconnected").isGreaterThan(0);
+        assertThat(clients.list().stream().filter(c -> c.connects() > 1).count()).as("clients that reconnected").isGreaterThan(0);
     }
 
     @Test
@@ -86,8 +79,8 @@ class GatewayFailoverIT {
     }
 
     private void assertEveryClientHasExactlyThePublishedSequence() {
-        DeliveryCheck.Tally t = check.assertExactSequences(clients, TOPICS);
-        LOG.info("{} clients, {} events acknowledged: {} lost, {} duplicated, reconnects {}", clients.size(), t.acknowledged(),
+        DeliveryCheck.Tally t = check.assertExactSequences(clients);
+        LOG.info("{} clients, {} events acknowledged: {} lost, {} duplicated, reconnects {}", CLIENTS, t.acknowledged(),
                 t.lost(), t.duplicated(), t.reconnects());
     }
 }

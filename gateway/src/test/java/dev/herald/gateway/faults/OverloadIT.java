@@ -4,11 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.herald.gateway.testing.Haproxy;
 import dev.herald.gateway.testing.ProcessCluster;
-import dev.herald.gateway.testing.ResumingSseClient;
 import dev.herald.gateway.testing.ServiceProcess;
 import dev.herald.testing.RedisServer;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.awaitility.Awaitility;
@@ -30,13 +28,13 @@ class OverloadIT {
     private static final int CLIENTS = 40;
 
     private ProcessCluster cluster;
-    private final List<ResumingSseClient> clients = new ArrayList<>();
+    private ResumingClients clients;
     private final DeliveryCheck check = new DeliveryCheck();
 
     @AfterEach
     void stop() throws Exception {
-        for (ResumingSseClient c : clients) {
-            c.close();
+        if (clients != null) {
+            clients.close();
         }
         if (cluster != null) {
             cluster.close();
@@ -51,12 +49,7 @@ class OverloadIT {
                 "herald.gateway.overload.lag-budget", "1us", "herald.gateway.overload.shed-fraction", "0.25"));
         Haproxy haproxy = cluster.balance();
         // Before any event flows nothing lags: the balancer spreads the clients over both gateways.
-        for (int i = 0; i < CLIENTS; i++) {
-            clients.add(new ResumingSseClient(haproxy.port(), "/v1/stream?topic=" + TOPICS.get(i % TOPICS.size())));
-        }
-        for (ResumingSseClient c : clients) {
-            assertThat(c.awaitConnected(Duration.ofSeconds(10))).isTrue();
-        }
+        clients = ResumingClients.open(haproxy.port(), TOPICS, CLIENTS);
         assertThat(overloaded.openStreams()).as("streams on the gateway to be overloaded").isPositive();
 
         try (EventPump pump = new EventPump(cluster.publisher().port(), TOPICS, 5, check)) {
@@ -66,7 +59,7 @@ class OverloadIT {
             });
             Thread.sleep(1000); // events keep flowing to the clients on their new gateway
         }
-        DeliveryCheck.Tally t = check.assertExactSequences(clients, TOPICS);
+        DeliveryCheck.Tally t = check.assertExactSequences(clients);
         assertThat(overloaded.metric("herald_gateway_sheds_total\\{reason=\"overload\"")).as("streams shed for overload").isPositive();
         assertThat(overloaded.metric("herald_gateway_overloaded")).isEqualTo(1.0);
         assertThat(overloaded.log()).contains("overloaded: delivery lag");
