@@ -26,6 +26,7 @@ import dev.herald.gateway.http.RequestHeaderLimitHandler;
 import dev.herald.gateway.http.StreamHandler;
 import dev.herald.gateway.http.StreamLimitHandler;
 import dev.herald.gateway.metrics.GatewayMetrics;
+import dev.herald.gateway.presence.PresenceReporter;
 import dev.herald.gateway.read.FeedPositions;
 import dev.herald.gateway.read.FeedTailers;
 import dev.herald.gateway.read.HistoryPages;
@@ -40,6 +41,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.xnio.OptionMap;
 import org.xnio.Options;
 import org.xnio.Xnio;
@@ -63,7 +67,9 @@ public final class Gateway implements AutoCloseable {
     private final GatewayMetrics metrics;
     private final Undertow server;
     private final AdminListener admin;
+    private final PresenceReporter presence;
     private volatile boolean draining;
+    private final AtomicBoolean closed = new AtomicBoolean();
 
     private Gateway(GatewaySettings settings) {
         this.settings = settings;
@@ -111,6 +117,19 @@ public final class Gateway implements AutoCloseable {
         Listeners.start(server, settings.http(), settings.tls());
         this.admin = AdminListener.start(settings.http(), registry, () -> true, this::isReady,
                 Handlers.routing().get("/debug/connections", new ConnectionsHandler(loops)));
+        this.presence = new PresenceReporter(loops, commands.async(), settings.redis().keys(), name(port()),
+                settings.presenceInterval(), metrics::topicsWithStreams);
+    }
+
+    /** The name this gateway reports its streams under: host, port and process, unique while it runs. */
+    private static String name(int port) {
+        String host;
+        try {
+            host = InetAddress.getLocalHost().getHostName();
+        } catch (UnknownHostException e) {
+            host = "unknown-host";
+        }
+        return host + ":" + port + ":" + ProcessHandle.current().pid();
     }
 
     /**
@@ -215,6 +234,10 @@ public final class Gateway implements AutoCloseable {
 
     @Override
     public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        presence.close();
         loops.closeAll(CloseReason.SHUTDOWN);
         if (admin != null) {
             admin.close();

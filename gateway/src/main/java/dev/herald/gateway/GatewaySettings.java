@@ -40,6 +40,7 @@ import java.util.Locale;
  * @param tailerCount       XREAD COUNT
  * @param maxWaitingBytes   live batch bytes that may wait for one IO thread before the tailers stop reading
  * @param overload          when the gateway counts as overloaded and how fast it sheds then
+ * @param presenceInterval  how often the gateway reports its streams per topic to Redis
  * @param maxStreams        streams the gateway serves at once, 0 for no limit
  * @param maxStreamsPerAddress streams one client address may have open, 0 for no limit
  * @param maxHeaderSize     largest request head (request line and headers) answered other than 431
@@ -50,7 +51,7 @@ public record GatewaySettings(RedisSettings redis, HttpSettings http, TlsSetting
                               Duration heartbeatInterval, Duration writeWindow, int sendBufferBytes, Duration retry, Duration drainPeriod, int maxTopics,
                               double reconnectPerSecond, double reconnectBurst, boolean trustForwardedFor,
                               int replayPageSize, int replayReadsInFlight, long replayCacheBytes, long replayMaxEvents,
-                              Duration tailerBlock, int tailerCount, long maxWaitingBytes, Overload overload, int maxStreams, int maxStreamsPerAddress, int maxHeaderSize,
+                              Duration tailerBlock, int tailerCount, long maxWaitingBytes, Overload overload, Duration presenceInterval, int maxStreams, int maxStreamsPerAddress, int maxHeaderSize,
                               AuthSettings auth, CorsPolicy cors) {
     /** What a CORS preflight allows: stream requests, with what fetch-based SSE clients send beyond the safelisted headers. */
     static final List<String> CORS_METHODS = List.of("GET", "OPTIONS");
@@ -105,6 +106,7 @@ public record GatewaySettings(RedisSettings redis, HttpSettings http, TlsSetting
             ConfigLoader.check(cfg, p + "overload.lag-budget", !lagBudget.isNegative(), "must not be negative (0 turns overload control off)");
             double shedFraction = cfg.getDouble(p + "overload.shed-fraction");
             ConfigLoader.check(cfg, p + "overload.shed-fraction", shedFraction > 0 && shedFraction <= 1, "must be above 0 and at most 1");
+            Duration presence = positive(cfg, p + "presence.interval");
             int maxStreams = cfg.getInt(p + "limits.max-streams");
             ConfigLoader.check(cfg, p + "limits.max-streams", maxStreams >= 0, "must not be negative (0 for no limit)");
             int perAddress = cfg.getInt(p + "limits.max-streams-per-address");
@@ -113,7 +115,7 @@ public record GatewaySettings(RedisSettings redis, HttpSettings http, TlsSetting
             ConfigLoader.check(cfg, p + "limits.max-header-size", header >= 4096 && header <= 1024 * 1024, "must be between 4KiB and 1MiB");
             return new GatewaySettings(redis, HttpSettings.from(cfg), TlsSettings.from(cfg), pending, unwritable, heartbeat, writeWindow, (int) sendBuffer,
                     retry, drain, topics, perSecond, burst, forwarded, page, inFlight, cache, maxEvents, block, count,
-                    waiting, new Overload(lagBudget, shedFraction), maxStreams, perAddress, (int) header, auth(cfg), cors(cfg));
+                    waiting, new Overload(lagBudget, shedFraction), presence, maxStreams, perAddress, (int) header, auth(cfg), cors(cfg));
         });
     }
 

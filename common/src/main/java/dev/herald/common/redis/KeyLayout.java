@@ -11,6 +11,8 @@ import dev.herald.common.topic.Topic;
  *   <li>{@code <prefix>:{p<p>}:t:<topic>} — the topic history that resumes replay (per-topic retention)</li>
  *   <li>{@code <prefix>:{p<p>}:idem:<topic>/<key>} — the entry ID an idempotency key was first published under</li>
  *   <li>{@code <prefix>:replication-mark} — a counter the publisher's replica wait writes (standalone and Sentinel only)</li>
+ *   <li>{@code <prefix>:presence} — the gateways that report streams (sorted set, scored by last report time)</li>
+ *   <li>{@code <prefix>:presence:<gateway>} — one gateway's open streams per topic (hash, short TTL)</li>
  * </ul>
  */
 public record KeyLayout(String prefix) {
@@ -44,5 +46,15 @@ public record KeyLayout(String prefix) {
     /** A counter written just before each {@code WAIT}, so that the connection waiting has a write of its own to wait for. */
     public String replicationMark() {
         return prefix + ":replication-mark";
+    }
+
+    /** The set of gateways that report their streams per topic. */
+    public String presence() {
+        return prefix + ":presence";
+    }
+
+    /** One gateway's streams per topic; expires unless the gateway keeps reporting. */
+    public String presence(String gateway) {
+        return prefix + ":presence:" + gateway;
     }
 }

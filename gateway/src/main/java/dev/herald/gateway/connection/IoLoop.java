@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.xnio.XnioIoThread;
@@ -135,6 +136,11 @@ public final class IoLoop implements BatchSink {
 
     void unregister(SseConnection connection, Collection<Topic> topics) {
         subscriptions.remove(connection, topics);
+    }
+
+    /** Adds this loop's streams per topic name into {@code counts}. Call on this loop's thread. */
+    void countStreamsInto(Map<String, Integer> counts) {
+        subscriptions.countInto(counts);
     }
 
     /** The ID of the last event of {@code partition} this loop has offered to its connections. */

@@ -5,6 +5,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Function;
 import org.xnio.XnioIoThread;
 import org.xnio.XnioWorker;
 
@@ -77,24 +78,39 @@ public final class IoLoops {
 
     /** A snapshot of every stream, each taken on its own IO thread. */
     public CompletableFuture<List<ConnectionInfo>> snapshot() {
-        List<CompletableFuture<List<ConnectionInfo>>> parts = new ArrayList<>();
-        for (IoLoop loop : loops) {
-            CompletableFuture<List<ConnectionInfo>> part = new CompletableFuture<>();
-            loop.thread().execute(() -> {
-                long now = System.nanoTime();
-                List<ConnectionInfo> infos = new ArrayList<>();
-                for (SseConnection c : loop.connections()) {
-                    infos.add(c.info(now));
-                }
-                part.complete(infos);
-            });
-            parts.add(part);
-        }
-        return CompletableFuture.allOf(parts.toArray(CompletableFuture[]::new)).thenApply(v -> {
-            List<ConnectionInfo> all = new ArrayList<>();
-            parts.forEach(p -> all.addAll(p.join()));
+        return onEachLoop(loop -> {
+            long now = System.nanoTime();
+            List<ConnectionInfo> infos = new ArrayList<>();
+            for (SseConnection c : loop.connections()) {
+                infos.add(c.info(now));
+            }
+            return infos;
+        }).thenApply(parts -> parts.stream().flatMap(List::stream).toList());
+    }
+
+    /** Open streams per topic name over all IO threads, each loop counted on its own thread. */
+    public CompletableFuture<Map<String, Integer>> streamsPerTopic() {
+        return onEachLoop(loop -> {
+            Map<String, Integer> counts = new HashMap<>();
+            loop.countStreamsInto(counts);
+            return counts;
+        }).thenApply(parts -> {
+            Map<String, Integer> all = new HashMap<>();
+            parts.forEach(counts -> counts.forEach((topic, n) -> all.merge(topic, n, Integer::sum)));
             return all;
         });
+    }
+
+    /** Runs {@code task} on every loop's own thread; completes with each loop's result. */
+    private <T> CompletableFuture<List<T>> onEachLoop(Function<IoLoop, T> task) {
+        List<CompletableFuture<T>> parts = new ArrayList<>();
+        for (IoLoop loop : loops) {
+            CompletableFuture<T> part = new CompletableFuture<>();
+            loop.thread().execute(() -> part.complete(task.apply(loop)));
+            parts.add(part);
+        }
+        return CompletableFuture.allOf(parts.toArray(CompletableFuture[]::new))
+                .thenApply(v -> parts.stream().map(CompletableFuture::join).toList());
     }
 
     /** Closes every stream, each on its own IO thread. */

@@ -57,6 +57,11 @@ final class SubscriptionIndex {
         }
     }
 
+    /** Adds this loop's streams per topic into {@code counts}. */
+    void countInto(Map<String, Integer> counts) {
+        byTopic.forEach((topic, connections) -> counts.merge(topic.name(), connections.length, Integer::sum));
+    }
+
     /** The ID of the last event of {@code partition} delivered to this loop; null before the tailer positioned it. */
     StreamId watermark(int partition) {
         return watermarks[partition];

@@ -25,6 +25,7 @@ import java.util.concurrent.atomic.LongAdder;
  */
 public final class GatewayMetrics implements FeedTailer.TailerMetrics, HistoryPages.PageMetrics {
     private final AtomicInteger open = new AtomicInteger();
+    private final AtomicInteger topics = new AtomicInteger();
     private final AtomicLong maxPendingBytes = new AtomicLong();
     private final LongAdder pendingTotal = new LongAdder();
     private final AtomicLong tailerLagMicros = new AtomicLong();
@@ -50,6 +51,8 @@ public final class GatewayMetrics implements FeedTailer.TailerMetrics, HistoryPa
     public GatewayMetrics(MeterRegistry registry) {
         this.registry = registry;
         Gauge.builder("herald.gateway.connections", open, AtomicInteger::get).description("open SSE streams").register(registry);
+        Gauge.builder("herald.gateway.topics", topics, AtomicInteger::get)
+                .description("topics with at least one open stream on this gateway, as of the last presence report").register(registry);
         Gauge.builder("herald.gateway.pending.bytes.max", maxPendingBytes, AtomicLong::get).baseUnit("bytes")
                 .description("most bytes any one connection has had queued since start").register(registry);
         Gauge.builder("herald.gateway.pending.bytes.total", pendingTotal, LongAdder::sum).baseUnit("bytes")
@@ -98,6 +101,10 @@ public final class GatewayMetrics implements FeedTailer.TailerMetrics, HistoryPa
                 .description("1 while delivery lag is over herald.gateway.overload.lag-budget: new streams refused, some shed").register(registry);
         Gauge.builder("herald.gateway.delivery.lag", guard, g -> g.lagMicros() / 1e6).baseUnit("seconds")
                 .description("largest publish-to-IO-thread lag over the last timer tick of each IO thread").register(registry);
+    }
+
+    public void topicsWithStreams(int n) {
+        topics.set(n);
     }
 
     public void opened() {

@@ -23,8 +23,9 @@ import java.util.concurrent.CompletableFuture;
  * {@code GET /v1/topics/{topic}}: the retained history of a topic — its length, first and last event IDs
  * (null when empty), its partition and the retention that applies to it ({@code maxLen}, and {@code maxAge}
  * and {@code ttl}, how long the history stays after its last publish, as ISO-8601 durations; each null when
- * unlimited). A topic nobody published to has length 0. Needs a
- * grant to publish or subscribe to the topic.
+ * unlimited). A topic nobody published to has length 0. {@code subscribers} counts the streams open on the
+ * topic over all gateways (and how many gateways hold them), from what each gateway reported in the last few
+ * seconds (see the gateway's {@code PresenceReporter}). Needs a grant to publish or subscribe to the topic.
  */
 public final class TopicInfoHandler implements HttpHandler {
     private final RedisClusterAsyncCommands<String, String> redis;
@@ -51,7 +52,8 @@ public final class TopicInfoHandler implements HttpHandler {
         CompletableFuture<Long> length = redis.xlen(key).toCompletableFuture();
         CompletableFuture<List<StreamMessage<String, String>>> first = redis.xrange(key, Range.unbounded(), Limit.from(1)).toCompletableFuture();
         CompletableFuture<List<StreamMessage<String, String>>> last = redis.xrevrange(key, Range.unbounded(), Limit.from(1)).toCompletableFuture();
-        IoThread.whenDone(exchange, CompletableFuture.allOf(length, first, last), errors, v -> {
+        CompletableFuture<Map<String, Object>> subscribers = subscribers(topic);
+        IoThread.whenDone(exchange, CompletableFuture.allOf(length, first, last, subscribers), errors, v -> {
             Map<String, Object> body = new LinkedHashMap<>();
             body.put("topic", topic.name());
             body.put("partition", partition);
@@ -59,7 +61,31 @@ public final class TopicInfoHandler implements HttpHandler {
             body.put("firstId", eventId(partition, first.join()));
             body.put("lastId", eventId(partition, last.join()));
             body.put("retention", retention(topic));
+            body.put("subscribers", subscribers.join());
             JsonResponses.send(exchange, 200, body);
+        });
+    }
+
+    /** The streams on {@code topic} each reporting gateway holds, summed: one read per gateway, whatever the topics. */
+    private CompletableFuture<Map<String, Object>> subscribers(Topic topic) {
+        return redis.zrange(settings.keys().presence(), 0, -1).toCompletableFuture().thenCompose(gateways -> {
+            List<CompletableFuture<String>> counts = gateways.stream()
+                    .map(g -> redis.hget(settings.keys().presence(g), topic.name()).toCompletableFuture()).toList();
+            return CompletableFuture.allOf(counts.toArray(CompletableFuture[]::new)).thenApply(v -> {
+                long streams = 0;
+                int holding = 0;
+                for (CompletableFuture<String> c : counts) {
+                    String n = c.join();
+                    if (n != null) { // an expired report (a gateway that died) is absent
+                        streams += Long.parseLong(n);
+                        holding++;
+                    }
+                }
+                Map<String, Object> body = new LinkedHashMap<>();
+                body.put("streams", streams);
+                body.put("gateways", holding);
+                return body;
+            });
         });
     }
 
