@@ -35,7 +35,7 @@ public final class TokenVerifier {
     /** Longest token accepted; bounds the work a hostile request can cause. */
     public static final int MAX_TOKEN_LENGTH = 8 * 1024;
 
-    private final VerificationKeys keys;
+    private final KeySource keys;
     private final String issuer;
     private final String audience;
     private final Duration clockSkew;
@@ -46,6 +46,11 @@ public final class TokenVerifier {
      * @param audience required member of {@code aud}, or {@code null} to accept any
      */
     public TokenVerifier(VerificationKeys keys, String issuer, String audience, Duration clockSkew, Clock clock) {
+        this(KeySource.fixed(keys), issuer, audience, clockSkew, clock);
+    }
+
+    /** As above, with keys that may rotate (a JWK set file or URL). */
+    public TokenVerifier(KeySource keys, String issuer, String audience, Duration clockSkew, Clock clock) {
         if (clockSkew.isNegative()) {
             throw new IllegalArgumentException("clock skew must not be negative");
         }
@@ -57,8 +62,8 @@ public final class TokenVerifier {
     }
 
     /**
-     * Reads the optional keys {@code herald.auth.jwt.hs256-secret}, {@code .jwks-file}, {@code .issuer},
-     * {@code .audience} and {@code .clock-skew} (default 30s); see {@link VerificationKeys#from}. Throws
+     * Reads the optional keys {@code herald.auth.jwt.hs256-secret}, {@code .jwks-file}, {@code .jwks-url},
+     * {@code .issuer}, {@code .audience} and {@code .clock-skew} (default 30s); see {@link KeySource#from}. Throws
      * {@link ConfigException} naming a bad key. Without a secret or key file the verifier refuses every token.
      */
     public static TokenVerifier from(Config c) {
@@ -66,13 +71,13 @@ public final class TokenVerifier {
         if (skew.isNegative() || skew.compareTo(Duration.ofMinutes(10)) > 0) {
             throw new ConfigException.BadValue(c.origin(), "herald.auth.jwt.clock-skew", "must be between 0 and 10m");
         }
-        return new TokenVerifier(VerificationKeys.from(c), AuthConfig.optionalString(c, "herald.auth.jwt.issuer"),
+        return new TokenVerifier(KeySource.from(c), AuthConfig.optionalString(c, "herald.auth.jwt.issuer"),
                 AuthConfig.optionalString(c, "herald.auth.jwt.audience"), skew, Clock.systemUTC());
     }
 
     /** True if any key is configured; false means every token is refused. */
     public boolean hasKeys() {
-        return !keys.isEmpty();
+        return keys.configured();
     }
 
     /** The grant of {@code token}; throws {@link AuthException} with the reason it is refused. */
@@ -108,10 +113,16 @@ public final class TokenVerifier {
         if (!(jwt instanceof SignedJWT signed)) {
             throw new AuthException(AuthFailure.TOKEN_INVALID, "token is encrypted; only signed tokens are accepted");
         }
-        if (!keys.accepts(signed.getHeader().getAlgorithm())) {
+        VerificationKeys current = keys.current();
+        List<JWSVerifier> candidates = current.candidates(signed.getHeader());
+        if (candidates.isEmpty() && signed.getHeader().getKeyID() != null) {
+            current = keys.afterUnknownKeyId(); // the provider may have published a new key
+            candidates = current.candidates(signed.getHeader());
+        }
+        if (!current.accepts(signed.getHeader().getAlgorithm())) {
             throw new AuthException(AuthFailure.TOKEN_INVALID, "token algorithm " + signed.getHeader().getAlgorithm() + " is not accepted");
         }
-        for (JWSVerifier verifier : keys.candidates(signed.getHeader())) {
+        for (JWSVerifier verifier : candidates) {
             try {
                 if (signed.verify(verifier)) {
                     return signed;

@@ -15,10 +15,7 @@ import com.nimbusds.jose.jwk.KeyUse;
 import com.nimbusds.jose.jwk.RSAKey;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.text.ParseException;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -124,31 +121,20 @@ public final class VerificationKeys {
     }
 
     /**
-     * Reads {@code herald.auth.jwt.hs256-secret} and {@code herald.auth.jwt.jwks-file}, both optional (absent or
-     * empty: none). The secret is taken as its UTF-8 bytes, or, written {@code base64:<text>}, as the bytes that
-     * base64 (standard or URL-safe, padding optional) decodes to. Throws {@link ConfigException} naming the key.
+     * Reads {@code herald.auth.jwt.hs256-secret}, optional (absent or empty: none). The secret is taken as its
+     * UTF-8 bytes, or, written {@code base64:<text>}, as the bytes that base64 (standard or URL-safe, padding
+     * optional) decodes to. Throws {@link ConfigException} naming the key. Key files and URLs: {@link KeySource}.
      */
-    public static VerificationKeys from(Config c) {
-        VerificationKeys keys = NONE;
+    static VerificationKeys secret(Config c) {
         String secret = AuthConfig.optionalString(c, "herald.auth.jwt.hs256-secret");
-        if (secret != null) {
-            try {
-                keys = keys.and(hs256(secretBytes(secret)));
-            } catch (IllegalArgumentException e) {
-                throw new ConfigException.BadValue(c.origin(), "herald.auth.jwt.hs256-secret", e.getMessage());
-            }
+        if (secret == null) {
+            return NONE;
         }
-        String file = AuthConfig.optionalString(c, "herald.auth.jwt.jwks-file");
-        if (file != null) {
-            try {
-                keys = keys.and(parseJwks(Files.readString(Path.of(file), StandardCharsets.UTF_8)));
-            } catch (IOException e) {
-                throw new ConfigException.BadValue(c.origin(), "herald.auth.jwt.jwks-file", "cannot read " + file + ": " + e);
-            } catch (IllegalArgumentException e) {
-                throw new ConfigException.BadValue(c.origin(), "herald.auth.jwt.jwks-file", file + ": " + e.getMessage());
-            }
+        try {
+            return hs256(secretBytes(secret));
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException.BadValue(c.origin(), "herald.auth.jwt.hs256-secret", e.getMessage());
         }
-        return keys;
     }
 
     static byte[] secretBytes(String secret) {
