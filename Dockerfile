@@ -21,13 +21,16 @@ COPY pom.xml ./
 COPY common/pom.xml common/
 COPY publisher/pom.xml publisher/
 COPY gateway/pom.xml gateway/
-# The root POM lists bench as a module: Maven needs its POM in the reactor even when building another module.
+# The root POM lists bench and the Java client as modules: Maven needs their POMs in the reactor even when
+# building another module, and the gateway's tests (compiled even with -DskipTests) use the client.
 COPY bench/pom.xml bench/
+COPY clients/java/pom.xml clients/java/
 # The publisher jar serves docs/openapi.yaml (a resource of publisher/pom.xml).
 COPY docs/openapi.yaml docs/
 COPY common/src common/src
 COPY publisher/src publisher/src
 COPY gateway/src gateway/src
+COPY clients/java/src clients/java/src
 
 FROM source AS build-publisher
 # The Maven repository is a BuildKit cache mount: dependencies are downloaded once per builder, not per build.
