@@ -27,7 +27,13 @@ end
 -- A key of the wrong type (written by something else) would fail its command after earlier events were
 -- written; checked here, so every refusal ('ERR herald:') leaves Redis as it was and a caller may retry the
 -- other events of the call without them.
+-- Each distinct key is looked at once, however many events of the call share it.
+local typed = {}
 local function refuseWrongType(key, allowed)
+  if typed[key] then
+    return nil
+  end
+  typed[key] = true
   local actual = redis.call('TYPE', key).ok
   if actual ~= 'none' and actual ~= allowed then
     return redis.error_reply('ERR herald: ' .. key .. ' holds a ' .. actual .. ', not a ' .. allowed)
@@ -50,6 +56,9 @@ end
 local now = redis.call('TIME')
 local ts = now[1] .. string.format('%06d', tonumber(now[2]))
 local result = {}
+-- Per history appended to: its last entry's ms, max age and TTL; trimmed by age and given its TTL once per
+-- call, after its last append (the latest cutoff covers every earlier one), not once per event.
+local appended, order = {}, {}
 for i = 1, events do
   local history, idempotency = KEYS[2 * i], KEYS[2 * i + 1]
   local b = 3 + (i - 1) * 8
@@ -67,17 +76,23 @@ for i = 1, events do
     else
       redis.call('XADD', history, id, 'e', name, 'd', data, 'r', retry, 'ts', ts)
     end
-    local cutoff = tonumber(string.match(id, '^(%d+)')) - historyMaxAgeMs
-    if historyMaxAgeMs > 0 and cutoff > 0 then
-      redis.call('XTRIM', history, 'MINID', '~', string.format('%.0f', cutoff))
+    if not appended[history] then
+      order[#order + 1] = history
     end
-    if historyTtlMs > 0 then
-      redis.call('PEXPIRE', history, string.format('%.0f', historyTtlMs))
-    end
+    appended[history] = {tonumber(string.match(id, '^(%d+)')), historyMaxAgeMs, historyTtlMs}
     if keyed then
       redis.call('SET', idempotency, id, 'PX', window)
     end
     result[2 * i - 1], result[2 * i] = id, 0
+  end
+end
+for _, history in ipairs(order) do
+  local last, maxAgeMs, ttlMs = appended[history][1], appended[history][2], appended[history][3]
+  if maxAgeMs > 0 and last - maxAgeMs > 0 then
+    redis.call('XTRIM', history, 'MINID', '~', string.format('%.0f', last - maxAgeMs))
+  end
+  if ttlMs > 0 then
+    redis.call('PEXPIRE', history, string.format('%.0f', ttlMs))
   end
 end
 return result
