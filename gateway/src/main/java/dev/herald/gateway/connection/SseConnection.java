@@ -105,12 +105,42 @@ public final class SseConnection {
     }
 
     private PartitionState state(int partition) {
+        PartitionState p = find(partition);
+        if (p == null) {
+            throw new IllegalStateException("partition " + partition + " is not read by this stream");
+        }
+        return p;
+    }
+
+    private PartitionState find(int partition) {
         for (PartitionState p : partitions) {
             if (p.partition() == partition) {
                 return p;
             }
         }
-        throw new IllegalStateException("partition " + partition + " is not read by this stream");
+        return null;
+    }
+
+    /**
+     * Live frames of {@code partition} had a gap before its watermark {@code upTo} (the feed was trimmed
+     * past the tailer): replays from this stream's own position up to it, through history, exactly as at
+     * registration. A replay in progress reads on to the loop's watermark instead of handing over.
+     */
+    void rewind(int partition, StreamId upTo) {
+        PartitionState p = find(partition);
+        if (p == null || closed || closing != null) {
+            return;
+        }
+        if (p.replaying()) {
+            p.dropHeld();
+            return;
+        }
+        if (upTo.isAfter(p.position())) {
+            StreamId from = p.position();
+            p.startReplay(from, new PartitionReplay(this, p, history, limits.maxReplayEvents(), from, upTo));
+            replaysActive++;
+            p.replay().start();
+        }
     }
 
     /** A partition's replay handed over to live delivery. */

@@ -44,6 +44,8 @@ public final class GatewayMetrics implements FeedTailer.TailerMetrics, HistoryPa
     private final Counter resets;
     private final Counter tailed;
     private final Counter tailerFailures;
+    private final Counter undecodable;
+    private final Counter discontinuities;
     private final Timer tailerPaused;
     private final MeterRegistry registry;
 
@@ -80,6 +82,10 @@ public final class GatewayMetrics implements FeedTailer.TailerMetrics, HistoryPa
         resets = Counter.builder("herald.gateway.resets").description("herald.reset events sent for trimmed history").register(registry);
         tailed = Counter.builder("herald.gateway.tailer.events").description("events read from partition feeds").register(registry);
         tailerFailures = Counter.builder("herald.gateway.tailer.failures").description("failed feed reads (each retried)").register(registry);
+        undecodable = Counter.builder("herald.gateway.tailer.undecodable")
+                .description("feed entries skipped because they could not be decoded").register(registry);
+        discontinuities = Counter.builder("herald.gateway.tailer.discontinuities")
+                .description("times a feed was found trimmed past the tailer's position (its streams replayed from history)").register(registry);
         tailerPaused = Timer.builder("herald.gateway.tailer.paused")
                 .description("time tailers waited before reading because an IO thread had dispatch.max-waiting waiting").register(registry);
     }
@@ -241,6 +247,16 @@ public final class GatewayMetrics implements FeedTailer.TailerMetrics, HistoryPa
     @Override
     public void readFailed() {
         tailerFailures.increment();
+    }
+
+    @Override
+    public void undecodable() {
+        undecodable.increment();
+    }
+
+    @Override
+    public void discontinuity() {
+        discontinuities.increment();
     }
 
     @Override
