@@ -34,13 +34,22 @@ public final class ProcessCluster implements AutoCloseable {
      */
     public static ProcessCluster start(String name, RedisServer.Options redisOptions, int gatewayCount,
                                        Map<String, String> gatewayProperties) throws IOException, InterruptedException {
+        return start(name, redisOptions, gatewayCount, gatewayProperties, Map.of());
+    }
+
+    /** As {@link #start(String, RedisServer.Options, int, Map)}, the publisher with {@code publisherProperties}. */
+    public static ProcessCluster start(String name, RedisServer.Options redisOptions, int gatewayCount,
+                                       Map<String, String> gatewayProperties, Map<String, String> publisherProperties)
+            throws IOException, InterruptedException {
         Path dir = Files.createTempDirectory(Files.createDirectories(Path.of("target", "it-logs")), name);
         ProcessCluster cluster = new ProcessCluster(dir, RedisServer.start(redisOptions));
         try {
             Map<String, String> redisUri = Map.of("herald.redis.uri", cluster.redis.uri());
             Map<String, String> gatewayProps = new HashMap<>(gatewayProperties);
             gatewayProps.putAll(redisUri);
-            CompletableFuture<ServiceProcess> publisher = cluster.startAsync("publisher", "publisher", redisUri);
+            Map<String, String> publisherProps = new HashMap<>(publisherProperties);
+            publisherProps.putAll(redisUri);
+            CompletableFuture<ServiceProcess> publisher = cluster.startAsync("publisher", "publisher", publisherProps);
             List<CompletableFuture<ServiceProcess>> gateways = new ArrayList<>();
             for (int i = 0; i < gatewayCount; i++) {
                 gateways.add(cluster.startAsync("gateway", "gateway-" + i, gatewayProps));
