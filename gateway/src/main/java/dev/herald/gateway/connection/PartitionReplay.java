@@ -12,6 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,10 +29,16 @@ import org.slf4j.LoggerFactory;
  * <p>Beyond {@code maxEvents} replayed events the client gets a {@code herald.reset} notice and goes
  * straight to live delivery: a resume point too far back cannot make a gateway stream unbounded history.
  *
+ * <p>A failed Redis read (Redis down, a failover) is retried every {@link #RETRY_MILLIS} for as long as the
+ * connection stays open: the stream is held (heartbeats flow, live frames are held within their budget)
+ * and continues from where it was once Redis answers, instead of ending and making its client reconnect
+ * into the same outage.
+ *
  * <p>Runs on the connection's IO thread; Redis answers are brought back to it.
  */
 final class PartitionReplay {
     private static final Logger LOG = LoggerFactory.getLogger(PartitionReplay.class);
+    static final long RETRY_MILLIS = 1000;
 
     private final SseConnection connection;
     private final PartitionState state;
@@ -43,6 +50,7 @@ final class PartitionReplay {
     private long replayed;
     private boolean started;
     private boolean done;
+    private boolean failedBefore;
 
     /** One topic's frames within the current range. */
     private static final class TopicReader {
@@ -86,7 +94,7 @@ final class PartitionReplay {
                 return;
             }
             if (error != null) {
-                fail(error);
+                retryLater(error, this::start);
                 return;
             }
             for (int i = 0; i < readers.length; i++) {
@@ -173,7 +181,10 @@ final class PartitionReplay {
                         return;
                     }
                     if (error != null) {
-                        fail(error);
+                        retryLater(error, () -> {
+                            pump();
+                            connection.writeNow();
+                        });
                         return;
                     }
                     take(r, page);
@@ -239,8 +250,18 @@ final class PartitionReplay {
         connection.enqueue(ByteBuffer.wrap(frame.getBytes(StandardCharsets.UTF_8)), 0);
     }
 
-    private void fail(Throwable error) {
-        LOG.warn("replay of partition {} failed: {}", state.partition(), error.toString());
-        connection.close(CloseReason.REPLAY_FAILED);
+    /** Runs {@code again} on the IO thread after the retry delay, unless the replay ended meanwhile. */
+    private void retryLater(Throwable error, Runnable again) {
+        connection.metrics().replayRetried();
+        if (!failedBefore) {
+            failedBefore = true; // once per replay: an outage would otherwise log once a second per stream
+            LOG.info("history read for partition {} failed ({}); retrying every {} ms while the stream stays open",
+                    state.partition(), error.toString(), RETRY_MILLIS);
+        }
+        connection.loop().thread().executeAfter(() -> {
+            if (!done) {
+                again.run();
+            }
+        }, RETRY_MILLIS, TimeUnit.MILLISECONDS);
     }
 }

@@ -41,6 +41,7 @@ public final class GatewayMetrics implements FeedTailer.TailerMetrics, HistoryPa
     private final Counter heartbeats;
     private final Counter replays;
     private final Counter replayed;
+    private final Counter replayRetries;
     private final Counter resets;
     private final Counter tailed;
     private final Counter tailerFailures;
@@ -71,6 +72,8 @@ public final class GatewayMetrics implements FeedTailer.TailerMetrics, HistoryPa
         unwritable = Timer.builder("herald.gateway.unwritable").description("time connections spent unable to write").register(registry);
         heartbeats = Counter.builder("herald.gateway.heartbeats").register(registry);
         replays = Counter.builder("herald.gateway.replays").description("resumes that read history").register(registry);
+        replayRetries = Counter.builder("herald.gateway.replay.retries")
+                .description("history reads that failed (Redis unreachable) and were retried, the stream held open").register(registry);
         Gauge.builder("herald.gateway.replays.active", replaysInProgress, AtomicInteger::get).description("replays in progress").register(registry);
         pagesRead = Counter.builder("herald.gateway.replay.pages").tag("source", "redis").description("history pages by where they came from").register(registry);
         pagesShared = Counter.builder("herald.gateway.replay.pages").tag("source", "shared").register(registry);
@@ -169,6 +172,10 @@ public final class GatewayMetrics implements FeedTailer.TailerMetrics, HistoryPa
     public void replayStarted() {
         replays.increment();
         replaysInProgress.incrementAndGet();
+    }
+
+    public void replayRetried() {
+        replayRetries.increment();
     }
 
     public void replayEnded() {

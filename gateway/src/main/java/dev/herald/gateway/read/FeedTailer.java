@@ -72,8 +72,8 @@ public final class FeedTailer implements Runnable {
     private long lastReadEndNanos;
     private volatile boolean running = true;
     private volatile boolean started;
-    /** When a read last completed (System.nanoTime), for readiness; 0 before the first. */
-    private volatile long lastProgressNanos;
+    /** When the loop last went round (a read done or failed, or a poll while waiting for room), for liveness. */
+    private volatile long lastRoundNanos = System.nanoTime();
 
     public FeedTailer(RedisLink connection, KeyLayout keys, int[] partitions, Dispatcher dispatcher, FeedPositions read,
                       TailerMetrics metrics, Duration block, int count) {
@@ -97,9 +97,12 @@ public final class FeedTailer implements Runnable {
         return started;
     }
 
-    /** When the tailer last completed a read (even an empty one), in {@link System#nanoTime()}; 0 before the first. */
-    public long lastProgressNanos() {
-        return lastProgressNanos;
+    /**
+     * When ({@link System#nanoTime()}) the tailer's loop last went round: a read completed or failed (Redis
+     * down is not a stuck tailer), or it polled while waiting for an IO loop to have room.
+     */
+    public long lastRoundNanos() {
+        return lastRoundNanos;
     }
 
     public void stop() {
@@ -115,7 +118,7 @@ public final class FeedTailer implements Runnable {
                 if (!started) {
                     startAtFeedEnds(redis);
                 }
-                long paused = dispatcher.awaitRoom(() -> running);
+                long paused = dispatcher.awaitRoom(this::stillRunning);
                 if (paused > 0) {
                     metrics.pausedFor(paused);
                     checkNext = true; // the backlog stayed in Redis meanwhile, where it may have been trimmed
@@ -135,10 +138,16 @@ public final class FeedTailer implements Runnable {
                 }
                 metrics.readFailed();
                 checkNext = true;
+                lastRoundNanos = System.nanoTime();
                 sleep(backoffMillis);
                 backoffMillis = Math.min(backoffMillis * 2, 1000);
             }
         }
+    }
+
+    private boolean stillRunning() {
+        lastRoundNanos = System.nanoTime();
+        return running;
     }
 
     /** A fresh gateway delivers from now on: each feed's current last entry is its starting point. */
@@ -162,7 +171,7 @@ public final class FeedTailer implements Runnable {
         List<StreamMessage<String, String>> messages =
                 redis.xread(XReadArgs.Builder.block(block).count(count), offsets);
         long end = System.nanoTime();
-        lastProgressNanos = end;
+        lastRoundNanos = end;
         long stall = block.toNanos() + STALL_MARGIN_NANOS;
         // A stall during the read may have come after Redis answered: then the next read is the one at risk.
         boolean stalledInRead = end - start > stall;

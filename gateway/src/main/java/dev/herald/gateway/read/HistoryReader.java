@@ -8,11 +8,13 @@ import dev.herald.common.topic.Topic;
 import dev.herald.gateway.dispatch.SharedFrame;
 import io.lettuce.core.Limit;
 import io.lettuce.core.Range;
+import io.lettuce.core.RedisCommandExecutionException;
 import io.lettuce.core.StreamMessage;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 
 /**
  * Redis reads for resuming connections: pages of a topic history ({@code XRANGE} with an exclusive start)
@@ -51,10 +53,16 @@ public final class HistoryReader {
         static final StreamFacts UNTRIMMED = new StreamFacts(false, null);
     }
 
-    /** Whether a topic's history was ever trimmed, and its oldest retained entry (null when empty). */
+    /**
+     * Whether a topic's history was ever trimmed, and its oldest retained entry (null when empty). Fails
+     * if Redis cannot say: an outage is not "not trimmed".
+     */
     public CompletableFuture<StreamFacts> facts(int partition, Topic topic) {
         return redis.xinfoStream(keys.history(partition, topic)).toCompletableFuture().handle((info, error) -> {
-            if (error != null || info == null) {
+            if (error != null && !isNoSuchKey(error)) {
+                throw new CompletionException(error);
+            }
+            if (info == null) {
                 return StreamFacts.UNTRIMMED; // no such stream: nothing was ever retained to lose
             }
             long length = 0;
@@ -72,5 +80,10 @@ public final class HistoryReader {
             }
             return new StreamFacts(added > length, oldest);
         });
+    }
+
+    private static boolean isNoSuchKey(Throwable error) {
+        Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+        return cause instanceof RedisCommandExecutionException && String.valueOf(cause.getMessage()).contains("no such key");
     }
 }
