@@ -44,6 +44,8 @@ public final class SseConnection {
     private final boolean multiPartition;
     private final FrameQueue queue = new FrameQueue();
     private final FrameQueue.Delivered onDelivered = this::delivered;
+    /** The streams of this stream's client connection (one over HTTP/1.1, many over HTTP/2). */
+    private ConnectionStreams siblings;
     /** The queued bytes last added to the gateway-wide total, so every change is counted exactly once. */
     private long reportedPending;
     /** The queue's peak last reported to the gateway-wide maximum. */
@@ -83,7 +85,8 @@ public final class SseConnection {
     void open(String opening, Cursor resumeFrom) {
         metrics.opened();
         loop.add(this);
-        exchange.getConnection().addCloseListener(c -> close(CloseReason.CLIENT_CLOSED));
+        siblings = ConnectionStreams.of(exchange.getConnection());
+        siblings.add(this);
         channel.getWriteSetter().set(ch -> writeQueued());
         enqueue(ByteBuffer.wrap(opening.getBytes(StandardCharsets.UTF_8)), 0);
         for (PartitionState p : partitions) {
@@ -435,6 +438,9 @@ public final class SseConnection {
             p.release();
         }
         loop.remove(this);
+        if (siblings != null) {
+            siblings.remove(this);
+        }
         admission.lease().release();
         metrics.closed(reason);
         if (reason.isShed()) {
