@@ -7,6 +7,7 @@ import dev.herald.gateway.dispatch.SharedFrame;
 import dev.herald.gateway.metrics.GatewayMetrics;
 import dev.herald.gateway.read.HistoryPages;
 import io.undertow.server.HttpServerExchange;
+import io.undertow.util.Protocols;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -450,6 +451,13 @@ public final class SseConnection {
                 default -> "the gateway is behind on delivery; the client resumes elsewhere";
             });
         }
-        IoUtils.safeClose(exchange.getConnection());
+        if (Protocols.HTTP_2_0.equals(exchange.getProtocol()) && !reason.isShed()) {
+            // End the stream (END_STREAM), do not reset it: Undertow counts the resets it sends on a connection
+            // and past 200 in 30 s sends GOAWAY, ending every other stream on it. A shed stream is reset: the
+            // client is not taking data, so the end of the stream could not reach it anyway.
+            exchange.endExchange();
+        } else {
+            IoUtils.safeClose(exchange.getConnection()); // HTTP/1.1: the connection; HTTP/2: resets this stream
+        }
     }
 }
