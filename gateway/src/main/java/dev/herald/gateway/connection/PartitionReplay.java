@@ -26,6 +26,11 @@ import org.slf4j.LoggerFactory;
  * frames, dropping those it already sent — no gap, no duplicate. If held frames overflowed meanwhile, it
  * first reads on up to the loop's new watermark.
  *
+ * <p>Trimmed history: before replaying, the topic's stream facts tell whether history was trimmed past the
+ * resume point; while replaying, each page is read including the entry it follows, so a page that no longer
+ * finds it tells that history was trimmed past the replay meanwhile. Either way the client gets a
+ * {@code herald.reset} notice for what is gone, then the events that remain.
+ *
  * <p>Beyond {@code maxEvents} replayed events the client gets a {@code herald.reset} notice and goes
  * straight to live delivery: a resume point too far back cannot make a gateway stream unbounded history.
  *
@@ -57,6 +62,8 @@ final class PartitionReplay {
         final Topic topic;
         final ArrayDeque<SharedFrame> page = new ArrayDeque<>();
         StreamId readAfter;
+        /** True when {@code readAfter} is an entry of this topic's history (the last one taken from a page). */
+        boolean readAfterIsEntry;
         boolean exhausted;
         boolean reading;
 
@@ -198,6 +205,11 @@ final class PartitionReplay {
      * {@code upTo} or ends exactly there (no read is needed to learn that nothing more is due).
      */
     private void take(TopicReader r, HistoryPage page) {
+        if (r.readAfterIsEntry && !page.followsStart()) {
+            // History was trimmed past what this replay had read while it replayed: the entries in between
+            // are gone. (The start check covers the resume point, which is rarely an entry of this topic.)
+            sendReset(r.topic, "history_trimmed", r.readAfter, page.frames().isEmpty() ? null : page.frames().get(0).id());
+        }
         for (SharedFrame f : page.frames()) {
             if (f.id().isAfter(upTo)) {
                 r.exhausted = true;
@@ -205,6 +217,7 @@ final class PartitionReplay {
             }
             r.page.add(f);
             r.readAfter = f.id();
+            r.readAfterIsEntry = true;
         }
         r.exhausted = !page.full() || r.readAfter.compareTo(upTo) >= 0;
     }
@@ -219,6 +232,7 @@ final class PartitionReplay {
             upTo = connection.loop().watermark(state.partition());
             for (TopicReader r : readers) {
                 r.readAfter = state.position();
+                r.readAfterIsEntry = false;
                 r.exhausted = false;
             }
             return false;

@@ -37,7 +37,7 @@ import org.slf4j.LoggerFactory;
  * feed (count > feed length, only after the tailer stalled or failed); so the check runs for a full run,
  * and for every run read after a failure, a pause for room or a stall (a read or the time between reads
  * longer than the block period plus {@link #STALL_MARGIN_NANOS}: a GC pause, CPU starvation, SIGSTOP).
- * The check ({@code XRANGE feed - position COUNT 1}) is exact in one direction: if anything at or
+ * The check ({@code XREVRANGE feed position - COUNT 1}) is exact in one direction: if anything at or
  * before the position is still retained, nothing after it was trimmed (trimming removes a prefix). An
  * empty answer is taken as a gap, which at worst costs a replay that finds nothing missing.
  *
@@ -200,7 +200,7 @@ public final class FeedTailer implements Runnable {
     /** True if the feed still holds an entry at or before the tailer's position: nothing after it was trimmed. */
     private boolean retainsPosition(RedisClusterCommands<String, String> redis, int index) {
         Range<String> upToPosition = Range.from(Range.Boundary.unbounded(), Range.Boundary.including(positions[index].toString()));
-        if (!redis.xrange(feedKeys[index], upToPosition, Limit.from(1)).isEmpty()) {
+        if (!redis.xrevrange(feedKeys[index], upToPosition, Limit.from(1)).isEmpty()) {
             return true;
         }
         metrics.discontinuity();
