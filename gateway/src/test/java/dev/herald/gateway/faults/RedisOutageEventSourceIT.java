@@ -17,7 +17,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Redis stops for about 10 s behind HAProxy, and npm {@code eventsource} clients reconnect during the outage
+ * Redis stops for about 10 s behind HAProxy, and EventSource clients (npm {@code eventsource}, and Chromium's
+ * own) reconnect during the outage
  * (their gateway, frozen a little earlier so they are behind, is killed): the surviving gateway stays ready,
  * so HAProxy hands it their reconnects, and it holds them open, retrying their history reads, until Redis is
  * back, then replays from their Last-Event-ID. Each client gets every acknowledged event exactly once, in
@@ -26,7 +27,8 @@ import org.slf4j.LoggerFactory;
 class RedisOutageEventSourceIT {
     private static final Logger LOG = LoggerFactory.getLogger(RedisOutageEventSourceIT.class);
     private static final String TOPIC = "outage-t";
-    private static final int CLIENTS = 4;
+    /** npm eventsource clients, then one Chromium. */
+    private static final int CLIENTS = 5;
 
     @Test
     void eventSourcesThatReconnectDuringARedisOutageAreHeldAndResumeExactlyOnceItIsBack() throws Exception {
@@ -36,10 +38,11 @@ class RedisOutageEventSourceIT {
                 Map.of("herald.gateway.retry", "300ms"))) {
             Haproxy haproxy = cluster.balance();
             int publisher = cluster.publisher().port();
-            for (int i = 0; i < CLIENTS; i++) {
-                clients.add(new NodeEventSource("http://127.0.0.1:" + haproxy.port() + "/v1/stream?topic=" + TOPIC, 90,
-                        cluster.dir().resolve("node-" + i + ".err")));
+            String url = "http://127.0.0.1:" + haproxy.port() + "/v1/stream?topic=" + TOPIC;
+            for (int i = 0; i < CLIENTS - 1; i++) {
+                clients.add(new NodeEventSource(url, 90, cluster.dir().resolve("node-" + i + ".err")));
             }
+            clients.add(NodeEventSource.chromium(url, 90, cluster.dir().resolve("chromium.err")));
             Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> clients.stream().allMatch(c -> c.count("open") == 1));
             ServiceProcess doomed = cluster.gateway(0);
             ServiceProcess survivor = cluster.gateway(1);

@@ -9,8 +9,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The npm {@code eventsource} package (src/test/node/listen.mjs) subscribed to a URL in a Node process: what
- * it received, line by line ({@code open}, {@code error}, {@code event}), read by a thread of its own.
+ * An EventSource driven from a Node process and subscribed to a URL: the npm {@code eventsource} package
+ * (src/test/node/listen.mjs) or a headless Chromium's own (browser-listen.mjs). What it received, line by line
+ * ({@code open}, {@code error}, {@code event}), is read by a thread of its own.
  */
 public final class NodeEventSource implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -19,10 +20,19 @@ public final class NodeEventSource implements AutoCloseable {
     private final Thread reader;
     private final List<JsonNode> lines = new ArrayList<>();
 
-    /** Starts listening to {@code url} for at most {@code seconds}; stderr goes to {@code errors}. */
+    /** The npm {@code eventsource} package listening to {@code url} for at most {@code seconds}; stderr goes to {@code errors}. */
     public NodeEventSource(String url, int seconds, Path errors) throws Exception {
+        this("listen.mjs", url, seconds, errors);
+    }
+
+    /** Chromium's EventSource listening to {@code url} for at most {@code seconds}; stderr goes to {@code errors}. */
+    public static NodeEventSource chromium(String url, int seconds, Path errors) throws Exception {
+        return new NodeEventSource("browser-listen.mjs", url, seconds, errors);
+    }
+
+    private NodeEventSource(String script, String url, int seconds, Path errors) throws Exception {
         NodeClients.install();
-        node = new ProcessBuilder("node", "listen.mjs", url, Integer.toString(seconds))
+        node = new ProcessBuilder("node", script, url, Integer.toString(seconds))
                 .directory(NodeClients.DIR.toFile()).redirectError(errors.toFile()).start();
         reader = new Thread(this::read, "node-eventsource");
         reader.start();
