@@ -115,7 +115,7 @@ public final class Gateway implements AutoCloseable {
         }
         this.server = builder.build();
         Listeners.start(server, settings.http(), settings.tls());
-        this.admin = AdminListener.start(settings.http(), registry, () -> true, this::isReady,
+        this.admin = AdminListener.start(settings.http(), registry, tailers::isAlive, this::isReady,
                 Handlers.routing().get("/debug/connections", new ConnectionsHandler(loops)));
         this.presence = new PresenceReporter(loops, commands.async(), settings.redis().keys(), name(port()),
                 settings.presenceInterval(), metrics::topicsWithStreams);
@@ -179,9 +179,14 @@ public final class Gateway implements AutoCloseable {
         return new Gateway(settings);
     }
 
-    /** Ready once the tailer knows where every feed stands and Redis is connected, until a drain starts. */
+    /**
+     * Ready means this gateway can serve new streams: its tailers know where every feed stands and are not
+     * stuck, and it is not draining. Redis being down does not make it unready: it holds new streams open
+     * (headers, heartbeats) and serves them from their cursors once Redis is back, whereas a load balancer
+     * with no ready backend would answer a bare 503, on which EventSource gives up for good.
+     */
     public boolean isReady() {
-        return !draining && tailers.isReady() && commands.isOpen();
+        return !draining && tailers.isPositioned() && tailers.isAlive();
     }
 
     /**

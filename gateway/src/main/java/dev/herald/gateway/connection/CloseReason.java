@@ -14,8 +14,6 @@ public enum CloseReason {
     CLIENT_CLOSED(false),
     /** Writing to the socket failed. */
     WRITE_ERROR(false),
-    /** History could not be read from Redis during a resume; the client resumes again. */
-    REPLAY_FAILED(false),
     /** The stream's token expired: closed after a herald.token-expired event; the client resumes with a new token. */
     TOKEN_EXPIRED(false),
     /** Closed with a retry hint while the gateway drains, so the client reconnects to another gateway. */

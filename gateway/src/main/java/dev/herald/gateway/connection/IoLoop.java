@@ -101,6 +101,13 @@ public final class IoLoop implements BatchSink {
 
     private void deliver(LiveBatch batch) {
         subscriptions.advance(batch.partition(), batch.watermark());
+        if (!batch.continuous()) {
+            // Live frames before this batch may be missing: each stream of the partition replays from its
+            // own position up to the new watermark; this batch's frames are held meanwhile, as at registration.
+            for (SseConnection c : connections()) {
+                c.rewind(batch.partition(), batch.watermark());
+            }
+        }
         List<SharedFrame> frames = batch.frames();
         for (int i = 0; i < frames.size(); i++) {
             SharedFrame frame = frames.get(i);

@@ -12,6 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,13 +26,24 @@ import org.slf4j.LoggerFactory;
  * frames, dropping those it already sent — no gap, no duplicate. If held frames overflowed meanwhile, it
  * first reads on up to the loop's new watermark.
  *
+ * <p>Trimmed history: before replaying, the topic's stream facts tell whether history was trimmed past the
+ * resume point; while replaying, each page is read including the entry it follows, so a page that no longer
+ * finds it tells that history was trimmed past the replay meanwhile. Either way the client gets a
+ * {@code herald.reset} notice for what is gone, then the events that remain.
+ *
  * <p>Beyond {@code maxEvents} replayed events the client gets a {@code herald.reset} notice and goes
  * straight to live delivery: a resume point too far back cannot make a gateway stream unbounded history.
+ *
+ * <p>A failed Redis read (Redis down, a failover) is retried every {@link #RETRY_MILLIS} for as long as the
+ * connection stays open: the stream is held (heartbeats flow, live frames are held within their budget)
+ * and continues from where it was once Redis answers, instead of ending and making its client reconnect
+ * into the same outage.
  *
  * <p>Runs on the connection's IO thread; Redis answers are brought back to it.
  */
 final class PartitionReplay {
     private static final Logger LOG = LoggerFactory.getLogger(PartitionReplay.class);
+    static final long RETRY_MILLIS = 1000;
 
     private final SseConnection connection;
     private final PartitionState state;
@@ -43,12 +55,15 @@ final class PartitionReplay {
     private long replayed;
     private boolean started;
     private boolean done;
+    private boolean failedBefore;
 
     /** One topic's frames within the current range. */
     private static final class TopicReader {
         final Topic topic;
         final ArrayDeque<SharedFrame> page = new ArrayDeque<>();
         StreamId readAfter;
+        /** True when {@code readAfter} is an entry of this topic's history (the last one taken from a page). */
+        boolean readAfterIsEntry;
         boolean exhausted;
         boolean reading;
 
@@ -86,7 +101,7 @@ final class PartitionReplay {
                 return;
             }
             if (error != null) {
-                fail(error);
+                retryLater(error, this::start);
                 return;
             }
             for (int i = 0; i < readers.length; i++) {
@@ -173,7 +188,10 @@ final class PartitionReplay {
                         return;
                     }
                     if (error != null) {
-                        fail(error);
+                        retryLater(error, () -> {
+                            pump();
+                            connection.writeNow();
+                        });
                         return;
                     }
                     take(r, page);
@@ -187,6 +205,11 @@ final class PartitionReplay {
      * {@code upTo} or ends exactly there (no read is needed to learn that nothing more is due).
      */
     private void take(TopicReader r, HistoryPage page) {
+        if (r.readAfterIsEntry && !page.followsStart()) {
+            // History was trimmed past what this replay had read while it replayed: the entries in between
+            // are gone. (The start check covers the resume point, which is rarely an entry of this topic.)
+            sendReset(r.topic, "history_trimmed", r.readAfter, page.frames().isEmpty() ? null : page.frames().get(0).id());
+        }
         for (SharedFrame f : page.frames()) {
             if (f.id().isAfter(upTo)) {
                 r.exhausted = true;
@@ -194,6 +217,7 @@ final class PartitionReplay {
             }
             r.page.add(f);
             r.readAfter = f.id();
+            r.readAfterIsEntry = true;
         }
         r.exhausted = !page.full() || r.readAfter.compareTo(upTo) >= 0;
     }
@@ -208,6 +232,7 @@ final class PartitionReplay {
             upTo = connection.loop().watermark(state.partition());
             for (TopicReader r : readers) {
                 r.readAfter = state.position();
+                r.readAfterIsEntry = false;
                 r.exhausted = false;
             }
             return false;
@@ -239,8 +264,18 @@ final class PartitionReplay {
         connection.enqueue(ByteBuffer.wrap(frame.getBytes(StandardCharsets.UTF_8)), 0);
     }
 
-    private void fail(Throwable error) {
-        LOG.warn("replay of partition {} failed: {}", state.partition(), error.toString());
-        connection.close(CloseReason.REPLAY_FAILED);
+    /** Runs {@code again} on the IO thread after the retry delay, unless the replay ended meanwhile. */
+    private void retryLater(Throwable error, Runnable again) {
+        connection.metrics().replayRetried();
+        if (!failedBefore) {
+            failedBefore = true; // once per replay: an outage would otherwise log once a second per stream
+            LOG.info("history read for partition {} failed ({}); retrying every {} ms while the stream stays open",
+                    state.partition(), error.toString(), RETRY_MILLIS);
+        }
+        connection.loop().thread().executeAfter(() -> {
+            if (!done) {
+                again.run();
+            }
+        }, RETRY_MILLIS, TimeUnit.MILLISECONDS);
     }
 }

@@ -100,6 +100,16 @@ final class PartitionState {
         return true;
     }
 
+    /**
+     * Drops the held frames as an overflow would: live frames had a gap, so the replay must read on to the
+     * loop's watermark instead of handing over to them.
+     */
+    void dropHeld() {
+        held.clear();
+        heldBytes = 0;
+        heldOverflowed = true;
+    }
+
     /** True once if held frames were dropped since the last call; the replay must then read further. */
     boolean takeHeldOverflow() {
         boolean overflowed = heldOverflowed;

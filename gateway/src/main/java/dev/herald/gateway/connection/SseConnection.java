@@ -7,6 +7,7 @@ import dev.herald.gateway.dispatch.SharedFrame;
 import dev.herald.gateway.metrics.GatewayMetrics;
 import dev.herald.gateway.read.HistoryPages;
 import io.undertow.server.HttpServerExchange;
+import io.undertow.util.Protocols;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -44,6 +45,8 @@ public final class SseConnection {
     private final boolean multiPartition;
     private final FrameQueue queue = new FrameQueue();
     private final FrameQueue.Delivered onDelivered = this::delivered;
+    /** The streams of this stream's client connection (one over HTTP/1.1, many over HTTP/2). */
+    private ConnectionStreams siblings;
     /** The queued bytes last added to the gateway-wide total, so every change is counted exactly once. */
     private long reportedPending;
     /** The queue's peak last reported to the gateway-wide maximum. */
@@ -83,7 +86,8 @@ public final class SseConnection {
     void open(String opening, Cursor resumeFrom) {
         metrics.opened();
         loop.add(this);
-        exchange.getConnection().addCloseListener(c -> close(CloseReason.CLIENT_CLOSED));
+        siblings = ConnectionStreams.of(exchange.getConnection());
+        siblings.add(this);
         channel.getWriteSetter().set(ch -> writeQueued());
         enqueue(ByteBuffer.wrap(opening.getBytes(StandardCharsets.UTF_8)), 0);
         for (PartitionState p : partitions) {
@@ -105,12 +109,42 @@ public final class SseConnection {
     }
 
     private PartitionState state(int partition) {
+        PartitionState p = find(partition);
+        if (p == null) {
+            throw new IllegalStateException("partition " + partition + " is not read by this stream");
+        }
+        return p;
+    }
+
+    private PartitionState find(int partition) {
         for (PartitionState p : partitions) {
             if (p.partition() == partition) {
                 return p;
             }
         }
-        throw new IllegalStateException("partition " + partition + " is not read by this stream");
+        return null;
+    }
+
+    /**
+     * Live frames of {@code partition} had a gap before its watermark {@code upTo} (the feed was trimmed
+     * past the tailer): replays from this stream's own position up to it, through history, exactly as at
+     * registration. A replay in progress reads on to the loop's watermark instead of handing over.
+     */
+    void rewind(int partition, StreamId upTo) {
+        PartitionState p = find(partition);
+        if (p == null || closed || closing != null) {
+            return;
+        }
+        if (p.replaying()) {
+            p.dropHeld();
+            return;
+        }
+        if (upTo.isAfter(p.position())) {
+            StreamId from = p.position();
+            p.startReplay(from, new PartitionReplay(this, p, history, limits.maxReplayEvents(), from, upTo));
+            replaysActive++;
+            p.replay().start();
+        }
     }
 
     /** A partition's replay handed over to live delivery. */
@@ -405,6 +439,9 @@ public final class SseConnection {
             p.release();
         }
         loop.remove(this);
+        if (siblings != null) {
+            siblings.remove(this);
+        }
         admission.lease().release();
         metrics.closed(reason);
         if (reason.isShed()) {
@@ -414,6 +451,13 @@ public final class SseConnection {
                 default -> "the gateway is behind on delivery; the client resumes elsewhere";
             });
         }
-        IoUtils.safeClose(exchange.getConnection());
+        if (Protocols.HTTP_2_0.equals(exchange.getProtocol()) && !reason.isShed()) {
+            // End the stream (END_STREAM), do not reset it: Undertow counts the resets it sends on a connection
+            // and past 200 in 30 s sends GOAWAY, ending every other stream on it. A shed stream is reset: the
+            // client is not taking data, so the end of the stream could not reach it anyway.
+            exchange.endExchange();
+        } else {
+            IoUtils.safeClose(exchange.getConnection()); // HTTP/1.1: the connection; HTTP/2: resets this stream
+        }
     }
 }

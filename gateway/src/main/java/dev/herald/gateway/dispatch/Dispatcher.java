@@ -31,10 +31,16 @@ public final class Dispatcher {
         post(LiveBatch.position(partition, position));
     }
 
-    /** Dispatches a partition's run of events, in feed order. */
-    public void dispatch(int partition, List<Event> events) {
-        if (!events.isEmpty()) {
-            post(LiveBatch.of(partition, SharedFrame.encodeAll(partition, events)));
+    /**
+     * Dispatches a partition's run of events, in feed order, that the feed holds up to {@code watermark}
+     * (its last entry, which may be one that was skipped). {@code continuous} is false if entries between
+     * the previous run and this one may have been trimmed before they were read.
+     */
+    public void dispatch(int partition, List<Event> events, StreamId watermark, boolean continuous) {
+        if (!events.isEmpty() || !continuous) {
+            post(LiveBatch.of(partition, SharedFrame.encodeAll(partition, events), watermark, continuous));
+        } else {
+            post(LiveBatch.position(partition, watermark)); // skipped entries: the watermark still moves on
         }
     }
 

@@ -9,27 +9,34 @@ import java.util.List;
  * of the partition up to it has been offered to that loop's connections, so a stream registering there
  * afterwards replays history up to the watermark and takes live frames after it.
  *
+ *
+ * <p>A batch that is not {@code continuous} follows a gap: the feed was trimmed past the tailer's position,
+ * so events before it may never have been offered live. Every stream of the partition on the loop then goes
+ * back to replay from its own position through history up to the watermark; only what history no longer
+ * holds becomes a {@code herald.reset} notice.
+ *
  * @param frames               the run's events, in feed order
  * @param bytes                the frames' size, for the bound on what waits for an IO loop
  * @param newestPublishedMicros publish time (Redis clock, µs) of the run's last event, 0 for none: the
  *                             loop's delivery lag is measured from it
  */
-public record LiveBatch(int partition, List<SharedFrame> frames, StreamId watermark, long bytes, long newestPublishedMicros) {
+public record LiveBatch(int partition, List<SharedFrame> frames, StreamId watermark, long bytes, long newestPublishedMicros,
+                        boolean continuous) {
     public LiveBatch {
         frames = List.copyOf(frames);
     }
 
     /** No events: only tells the loops where the partition's feed stands. */
     static LiveBatch position(int partition, StreamId watermark) {
-        return new LiveBatch(partition, List.of(), watermark, 0, 0);
+        return new LiveBatch(partition, List.of(), watermark, 0, 0, true);
     }
 
-    static LiveBatch of(int partition, List<SharedFrame> frames) {
+    static LiveBatch of(int partition, List<SharedFrame> frames, StreamId watermark, boolean continuous) {
         long bytes = 0;
         for (SharedFrame f : frames) {
             bytes += f.size();
         }
-        SharedFrame last = frames.get(frames.size() - 1);
-        return new LiveBatch(partition, frames, last.id(), bytes, last.publishedMicros());
+        long newest = frames.isEmpty() ? 0 : frames.get(frames.size() - 1).publishedMicros();
+        return new LiveBatch(partition, frames, watermark, bytes, newest, continuous);
     }
 }

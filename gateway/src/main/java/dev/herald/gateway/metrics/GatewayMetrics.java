@@ -42,9 +42,12 @@ public final class GatewayMetrics implements FeedTailer.TailerMetrics, HistoryPa
     private final Counter heartbeats;
     private final Counter replays;
     private final Counter replayed;
+    private final Counter replayRetries;
     private final Counter resets;
     private final Counter tailed;
     private final Counter tailerFailures;
+    private final Counter undecodable;
+    private final Counter discontinuities;
     private final Timer tailerPaused;
     private final MeterRegistry registry;
 
@@ -72,6 +75,8 @@ public final class GatewayMetrics implements FeedTailer.TailerMetrics, HistoryPa
         unwritable = Timer.builder("herald.gateway.unwritable").description("time connections spent unable to write").register(registry);
         heartbeats = Counter.builder("herald.gateway.heartbeats").register(registry);
         replays = Counter.builder("herald.gateway.replays").description("resumes that read history").register(registry);
+        replayRetries = Counter.builder("herald.gateway.replay.retries")
+                .description("history reads that failed (Redis unreachable) and were retried, the stream held open").register(registry);
         Gauge.builder("herald.gateway.replays.active", replaysInProgress, AtomicInteger::get).description("replays in progress").register(registry);
         pagesRead = Counter.builder("herald.gateway.replay.pages").tag("source", "redis").description("history pages by where they came from").register(registry);
         pagesShared = Counter.builder("herald.gateway.replay.pages").tag("source", "shared").register(registry);
@@ -83,6 +88,10 @@ public final class GatewayMetrics implements FeedTailer.TailerMetrics, HistoryPa
         resets = Counter.builder("herald.gateway.resets").description("herald.reset events sent for trimmed history").register(registry);
         tailed = Counter.builder("herald.gateway.tailer.events").description("events read from partition feeds").register(registry);
         tailerFailures = Counter.builder("herald.gateway.tailer.failures").description("failed feed reads (each retried)").register(registry);
+        undecodable = Counter.builder("herald.gateway.tailer.undecodable")
+                .description("feed entries skipped because they could not be decoded").register(registry);
+        discontinuities = Counter.builder("herald.gateway.tailer.discontinuities")
+                .description("times a feed was found trimmed past the tailer's position (its streams replayed from history)").register(registry);
         tailerPaused = Timer.builder("herald.gateway.tailer.paused")
                 .description("time tailers waited before reading because an IO thread had dispatch.max-waiting waiting").register(registry);
     }
@@ -172,6 +181,10 @@ public final class GatewayMetrics implements FeedTailer.TailerMetrics, HistoryPa
         replaysInProgress.incrementAndGet();
     }
 
+    public void replayRetried() {
+        replayRetries.increment();
+    }
+
     public void replayEnded() {
         replaysInProgress.decrementAndGet();
     }
@@ -248,6 +261,16 @@ public final class GatewayMetrics implements FeedTailer.TailerMetrics, HistoryPa
     @Override
     public void readFailed() {
         tailerFailures.increment();
+    }
+
+    @Override
+    public void undecodable() {
+        undecodable.increment();
+    }
+
+    @Override
+    public void discontinuity() {
+        discontinuities.increment();
     }
 
     @Override

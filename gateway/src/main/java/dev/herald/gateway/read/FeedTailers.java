@@ -18,9 +18,12 @@ public final class FeedTailers implements AutoCloseable {
     private final List<FeedTailer> tailers = new ArrayList<>();
     private final List<RedisLink> links = new ArrayList<>();
     private final List<Thread> threads = new ArrayList<>();
+    /** Longer than any healthy round of a tailer's loop: a blocked read that times out, then the longest back-off. */
+    private final long stallLimitNanos;
 
     public FeedTailers(RedisConnector redis, Dispatcher dispatcher, FeedPositions read, FeedTailer.TailerMetrics metrics,
                        Duration block, int count) {
+        stallLimitNanos = redis.settings().commandTimeout().plus(block.multipliedBy(3)).plusSeconds(1).toNanos();
         int partitions = redis.settings().partitions().count();
         List<int[]> groups = redis.settings().cluster()
                 ? IntStream.range(0, partitions).mapToObj(p -> new int[]{p}).toList()
@@ -47,10 +50,15 @@ public final class FeedTailers implements AutoCloseable {
         return true;
     }
 
-    /** True once every tailer knows where its feeds stand and its connection is up. */
-    public boolean isReady() {
-        for (int i = 0; i < tailers.size(); i++) {
-            if (!tailers.get(i).isStarted() || !links.get(i).isOpen()) {
+    /**
+     * True while every tailer's loop goes round: it reads, fails a read (Redis down) or waits for room. False
+     * if one is stuck (it has not gone round for longer than a blocked read's timeout plus a few block
+     * periods): live delivery has stopped there.
+     */
+    public boolean isAlive() {
+        long now = System.nanoTime();
+        for (FeedTailer t : tailers) {
+            if (now - t.lastRoundNanos() > stallLimitNanos) {
                 return false;
             }
         }

@@ -192,7 +192,11 @@ public final class HistoryPages {
         while (from < frames.size() && !frames.get(from).id().isAfter(after)) {
             from++;
         }
-        return from == 0 ? page : new HistoryPage(frames.subList(from, frames.size()), page.full() && from < frames.size());
+        if (from == 0) {
+            return page;
+        }
+        // A cut page follows `after` exactly when `after` is one of its entries.
+        return new HistoryPage(frames.subList(from, frames.size()), page.full() && from < frames.size(), frames.get(from - 1).id().equals(after));
     }
 
     private void remember(PageKey key, Covered<HistoryPage> page) {

@@ -8,14 +8,16 @@ import dev.herald.common.topic.Topic;
 import dev.herald.gateway.dispatch.SharedFrame;
 import io.lettuce.core.Limit;
 import io.lettuce.core.Range;
+import io.lettuce.core.RedisCommandExecutionException;
 import io.lettuce.core.StreamMessage;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 
 /**
- * Redis reads for resuming connections: pages of a topic history ({@code XRANGE} with an exclusive start)
+ * Redis reads for resuming connections: pages of a topic history ({@code XRANGE} from the entry a page follows)
  * encoded into shareable frames, and the stream facts that tell whether history was trimmed.
  */
 public final class HistoryReader {
@@ -32,17 +34,23 @@ public final class HistoryReader {
     /**
      * Up to the page size of events of {@code topic} after {@code after}, in order, each encoded once.
      * A page is {@link HistoryPage#full() full} if it holds a whole page: then its content never changes
-     * (history only grows at the end), so it may be shared and cached.
+     * (history only grows at the end), so it may be shared and cached. The read includes {@code after}
+     * itself, which is dropped: finding it tells that the history was not trimmed past it
+     * ({@link HistoryPage#followsStart()}), at the cost of one entry per page, not a round trip.
      */
     public CompletableFuture<HistoryPage> page(int partition, Topic topic, StreamId after) {
-        Range<String> range = Range.from(Range.Boundary.excluding(after.toString()), Range.Boundary.unbounded());
-        return redis.xrange(keys.history(partition, topic), range, Limit.from(pageSize)).toCompletableFuture()
+        Range<String> range = Range.from(Range.Boundary.including(after.toString()), Range.Boundary.unbounded());
+        return redis.xrange(keys.history(partition, topic), range, Limit.from(pageSize + 1)).toCompletableFuture()
                 .thenApply(messages -> {
+                    boolean followsStart = !messages.isEmpty() && StreamId.parse(messages.get(0).getId()).equals(after);
                     List<Event> events = new ArrayList<>(messages.size());
-                    for (StreamMessage<String, String> m : messages) {
+                    for (StreamMessage<String, String> m : messages.subList(followsStart ? 1 : 0, messages.size())) {
+                        if (events.size() == pageSize) {
+                            break;
+                        }
                         events.add(EntryFields.toEvent(topic, StreamId.parse(m.getId()), m.getBody()));
                     }
-                    return new HistoryPage(List.copyOf(SharedFrame.encodeAll(partition, events)), events.size() == pageSize);
+                    return new HistoryPage(List.copyOf(SharedFrame.encodeAll(partition, events)), events.size() == pageSize, followsStart);
                 });
     }
 
@@ -51,10 +59,16 @@ public final class HistoryReader {
         static final StreamFacts UNTRIMMED = new StreamFacts(false, null);
     }
 
-    /** Whether a topic's history was ever trimmed, and its oldest retained entry (null when empty). */
+    /**
+     * Whether a topic's history was ever trimmed, and its oldest retained entry (null when empty). Fails
+     * if Redis cannot say: an outage is not "not trimmed".
+     */
     public CompletableFuture<StreamFacts> facts(int partition, Topic topic) {
         return redis.xinfoStream(keys.history(partition, topic)).toCompletableFuture().handle((info, error) -> {
-            if (error != null || info == null) {
+            if (error != null && !isNoSuchKey(error)) {
+                throw new CompletionException(error);
+            }
+            if (info == null) {
                 return StreamFacts.UNTRIMMED; // no such stream: nothing was ever retained to lose
             }
             long length = 0;
@@ -72,5 +86,10 @@ public final class HistoryReader {
             }
             return new StreamFacts(added > length, oldest);
         });
+    }
+
+    private static boolean isNoSuchKey(Throwable error) {
+        Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+        return cause instanceof RedisCommandExecutionException && String.valueOf(cause.getMessage()).contains("no such key");
     }
 }

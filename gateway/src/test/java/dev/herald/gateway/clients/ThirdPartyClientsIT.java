@@ -2,15 +2,13 @@ package dev.herald.gateway.clients;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.herald.gateway.testing.Haproxy;
-import dev.herald.gateway.testing.NodeClients;
+import dev.herald.gateway.testing.NodeEventSource;
 import dev.herald.gateway.testing.ProcessCluster;
 import dev.herald.gateway.testing.ServiceProcess;
 import dev.herald.testing.RedisServer;
 import dev.herald.testing.SseParser;
-import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -31,7 +29,6 @@ import org.junit.jupiter.api.Test;
 class ThirdPartyClientsIT {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final HttpClient HTTP = HttpClient.newHttpClient();
-    private static final Path NODE_DIR = NodeClients.DIR;
 
     static ProcessCluster cluster;
     static Path dir;
@@ -78,48 +75,24 @@ class ThirdPartyClientsIT {
 
     @Test
     void npmEventSourceResumesOnTheOtherGatewayAfterItsGatewayIsKilled() throws Exception {
-        NodeClients.install();
-        Process node = new ProcessBuilder("node", "listen.mjs", "http://127.0.0.1:" + haproxy.port() + "/v1/stream?topic=es-t", "12")
-                .directory(NODE_DIR.toFile()).redirectError(dir.resolve("node.err").toFile()).start();
-        List<JsonNode> lines = new ArrayList<>();
-        Thread reader = new Thread(() -> {
-            try (var in = node.inputReader(StandardCharsets.UTF_8)) {
-                String line;
-                while ((line = in.readLine()) != null) {
-                    synchronized (lines) {
-                        lines.add(JSON.readTree(line));
-                    }
-                }
-            } catch (IOException e) {
-                // node exited
-            }
-        });
-        reader.start();
-        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> count(lines, "open") == 1);
+        NodeEventSource es = new NodeEventSource("http://127.0.0.1:" + haproxy.port() + "/v1/stream?topic=es-t", 12, dir.resolve("node.err"));
+        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> es.count("open") == 1);
         List<String> published = new ArrayList<>();
         for (int i = 0; i < 5; i++) {
             published.add(publish("es-t", "before " + i));
         }
-        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> count(lines, "event") == 5);
+        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> es.count("event") == 5);
         ServiceProcess serving = gateways.stream().filter(g -> g.openStreams() == 1).findFirst().orElseThrow();
         serving.kill();
         for (int i = 0; i < 5; i++) {
             published.add(publish("es-t", "after " + i));
         }
-        Awaitility.await().atMost(Duration.ofSeconds(15)).until(() -> count(lines, "event") >= 10);
+        Awaitility.await().atMost(Duration.ofSeconds(15)).until(() -> es.count("event") >= 10);
         Thread.sleep(300);
-        node.destroy();
-        reader.join(5000);
-        List<String> received = new ArrayList<>();
-        synchronized (lines) {
-            for (JsonNode l : lines) {
-                if (l.get("kind").asText().equals("event")) {
-                    received.add(l.get("data").asText());
-                }
-            }
-        }
+        es.close();
+        List<String> received = es.data("message");
         assertThat(received).isEqualTo(published);
-        assertThat(count(lines, "open")).as("EventSource reopened after the kill").isEqualTo(2);
+        assertThat(es.count("open")).as("EventSource reopened after the kill").isEqualTo(2);
     }
 
     private static String publish(String topic, String data) throws Exception {
@@ -127,11 +100,5 @@ class ThirdPartyClientsIT {
                 .POST(HttpRequest.BodyPublishers.ofString("{\"data\":\"" + data + "\"}")).build(), HttpResponse.BodyHandlers.ofString());
         assertThat(r.statusCode()).isEqualTo(201);
         return data;
-    }
-
-    private static long count(List<JsonNode> lines, String kind) {
-        synchronized (lines) {
-            return lines.stream().filter(l -> l.get("kind").asText().equals(kind)).count();
-        }
     }
 }

@@ -77,6 +77,39 @@ class PartitionStateTest {
     }
 
     @Test
+    void aLiveGapSendsALiveStreamBackToReplayFromItsPositionAndNothingIsSentTwiceOrSkipped() {
+        PartitionState p = new PartitionState(0, List.of(T));
+        p.goLive(id(0));
+        List<Long> sent = send(p, List.of(frame(1), frame(2)), new ArrayList<>());
+        // The feed was trimmed past the tailer: the next live run starts at 9, watermark 10. The stream
+        // replays (2, 10] from history and holds the run.
+        p.startReplay(p.position(), null);
+        p.holdIfReplaying(frame(9), 1 << 20);
+        p.holdIfReplaying(frame(10), 1 << 20);
+        send(p, List.of(frame(3), frame(5), frame(8), frame(9), frame(10)), sent);
+        p.skipTo(id(10));
+        assertThat(p.takeHeldOverflow()).isFalse();
+        send(p, p.finishReplay(), sent);
+        assertThat(sent).containsExactly(1L, 2L, 3L, 5L, 8L, 9L, 10L);
+    }
+
+    @Test
+    void aLiveGapDuringAReplayDropsTheHeldFramesSoTheReplayReadsOnInsteadOfHandingOverAcrossTheGap() {
+        PartitionState p = new PartitionState(0, List.of(T));
+        p.startReplay(id(0), null);
+        p.holdIfReplaying(frame(5), 1 << 20);
+        p.dropHeld(); // a gap after 5: frames 6..8 never came live
+        p.holdIfReplaying(frame(9), 1 << 20);
+        List<Long> sent = send(p, List.of(frame(1), frame(4)), new ArrayList<>());
+        p.skipTo(id(4));
+        assertThat(p.takeHeldOverflow()).isTrue();
+        send(p, List.of(frame(5), frame(7), frame(9)), sent);
+        p.skipTo(id(9));
+        send(p, p.finishReplay(), sent);
+        assertThat(sent).containsExactly(1L, 4L, 5L, 7L, 9L);
+    }
+
+    @Test
     void afterAnOverflowTheReplayReadsOnAndTheHandoffStillSendsEverythingOnceInOrder() {
         PartitionState p = new PartitionState(0, List.of(T));
         p.startReplay(id(0), null);

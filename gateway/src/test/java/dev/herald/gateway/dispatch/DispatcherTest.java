@@ -43,7 +43,7 @@ class DispatcherTest {
         Loop a = new Loop();
         Loop b = new Loop();
         Dispatcher d = new Dispatcher(List.of(a, b));
-        d.dispatch(1, List.of(event(NEWS, 10, "hello"), event(SPORT, 11, "world")));
+        d.dispatch(1, List.of(event(NEWS, 10, "hello"), event(SPORT, 11, "world")), new StreamId(11, 0), true);
         assertThat(a.batches).hasSize(1);
         assertThat(b.batches).hasSize(1);
         LiveBatch batch = a.batches.get(0);
@@ -58,7 +58,7 @@ class DispatcherTest {
     @Test
     void aFrameIsOneReadOnlyEncodingThatViewsShareWithoutCopying() {
         Loop loop = new Loop();
-        new Dispatcher(List.of(loop)).dispatch(1, List.of(event(NEWS, 10, "hello")));
+        new Dispatcher(List.of(loop)).dispatch(1, List.of(event(NEWS, 10, "hello")), new StreamId(10, 0), true);
         SharedFrame frame = loop.batches.get(0).frames().get(0);
         ByteBuffer va = frame.view();
         ByteBuffer vb = frame.view();
@@ -76,7 +76,6 @@ class DispatcherTest {
         Loop b = new Loop();
         Dispatcher d = new Dispatcher(List.of(a, b));
         d.startAt(3, new StreamId(5, 1));
-        d.dispatch(3, List.of());
         assertThat(a.batches).singleElement().satisfies(batch -> {
             assertThat(batch.partition()).isEqualTo(3);
             assertThat(batch.watermark()).isEqualTo(new StreamId(5, 1));
@@ -84,6 +83,18 @@ class DispatcherTest {
             assertThat(batch.bytes()).isZero();
         });
         assertThat(b.batches).containsExactlyElementsOf(a.batches);
+    }
+
+    @Test
+    void aRunOfSkippedEntriesStillMovesTheWatermarkAndAGapIsMarkedEvenWithoutEvents() {
+        Loop loop = new Loop();
+        Dispatcher d = new Dispatcher(List.of(loop));
+        d.dispatch(2, List.of(), new StreamId(7, 0), true);
+        d.dispatch(2, List.of(), new StreamId(9, 0), false);
+        d.dispatch(2, List.of(event(NEWS, 12, "x")), new StreamId(13, 0), true);
+        assertThat(loop.batches).extracting(LiveBatch::watermark).containsExactly(new StreamId(7, 0), new StreamId(9, 0), new StreamId(13, 0));
+        assertThat(loop.batches).extracting(LiveBatch::continuous).containsExactly(true, false, true);
+        assertThat(loop.batches).extracting(LiveBatch::bytes).first().isEqualTo(0L);
     }
 
     @Test

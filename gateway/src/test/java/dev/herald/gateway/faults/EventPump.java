@@ -6,6 +6,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -32,6 +33,35 @@ final class EventPump implements AutoCloseable {
         this.check = check;
         this.thread = new Thread(this::run, "event-pump");
         thread.start();
+    }
+
+    /**
+     * Publishes events {@code from} to {@code from + count - 1} round-robin over {@code topics} in batches of
+     * {@code batch} (data as the pump's, without a publish time), recording them in {@code check}.
+     */
+    static void publishBatches(int publisherPort, List<String> topics, int from, int count, int batch, DeliveryCheck check)
+            throws IOException, InterruptedException {
+        HttpClient http = HttpClient.newHttpClient();
+        for (int start = from; start < from + count; start += batch) {
+            StringBuilder body = new StringBuilder("[");
+            List<String[]> sent = new ArrayList<>();
+            for (int seq = start; seq < Math.min(start + batch, from + count); seq++) {
+                String topic = topics.get(seq % topics.size());
+                String data = topic + "#" + seq;
+                check.attempted(topic, data);
+                sent.add(new String[]{topic, data});
+                body.append(body.length() == 1 ? "" : ",").append("{\"topic\":\"").append(topic).append("\",\"data\":\"").append(data).append("\"}");
+            }
+            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + publisherPort + "/v1/events"))
+                    .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body.append(']').toString())).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            if (r.statusCode() != 201) {
+                throw new IllegalStateException("batch publish answered " + r.statusCode() + ": " + r.body());
+            }
+            for (String[] e : sent) {
+                check.acknowledged(e[0], e[1]);
+            }
+        }
     }
 
     private void run() {

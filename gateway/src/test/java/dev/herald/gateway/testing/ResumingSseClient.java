@@ -17,6 +17,7 @@ public final class ResumingSseClient implements AutoCloseable {
     private final String path;
     private final List<String> data = new ArrayList<>();
     private final AtomicInteger connects = new AtomicInteger();
+    private final AtomicInteger resets = new AtomicInteger();
     private final Thread thread;
     private volatile boolean running = true;
     private volatile SseClient current;
@@ -66,6 +67,8 @@ public final class ResumingSseClient implements AutoCloseable {
                 var e = events.get(i);
                 if (e.type().equals("message")) {
                     data.add(e.data());
+                } else if (e.type().equals("herald.reset")) {
+                    resets.incrementAndGet();
                 }
                 lastEventId = e.lastEventId();
             }
@@ -85,6 +88,11 @@ public final class ResumingSseClient implements AutoCloseable {
         synchronized (data) {
             return new ArrayList<>(data);
         }
+    }
+
+    /** herald.reset notices received. */
+    public int resets() {
+        return resets.get();
     }
 
     /** Streams opened with status 200 (1 + reconnects). */
