@@ -76,7 +76,7 @@ start_container() { # start_container NAME IMAGE HTTP_PORT ADMIN_PORT
 start_container "$NAME-publisher" "$PUBLISHER_IMAGE" "$PUBLISHER_PORT" "$PUBLISHER_ADMIN_PORT"
 start_container "$NAME-gateway" "$GATEWAY_IMAGE" "$GATEWAY_PORT" "$GATEWAY_ADMIN_PORT"
 # The publisher serves the API description from its jar (docs/openapi.yaml, built in).
-curl -fsS --max-time 5 "http://$HOST:$PUBLISHER_PORT/v1/openapi.yaml" | grep -q '^openapi:' \
+curl -fsS --max-time 5 -o "$TMP/openapi.yaml" "http://$HOST:$PUBLISHER_PORT/v1/openapi.yaml" && grep -q "^openapi:" "$TMP/openapi.yaml" \
     || fail "the publisher image does not serve /v1/openapi.yaml"
 
 STREAM="http://$HOST:$GATEWAY_PORT/v1/stream?topic=$TOPIC"

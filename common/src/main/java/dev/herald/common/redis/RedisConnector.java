@@ -19,6 +19,7 @@ import io.lettuce.core.event.connection.ConnectionActivatedEvent;
 import io.lettuce.core.event.connection.ConnectionDeactivatedEvent;
 import io.lettuce.core.event.connection.ReconnectFailedEvent;
 import java.time.Duration;
+import reactor.core.Disposable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,6 +34,7 @@ public final class RedisConnector implements AutoCloseable {
     private final RedisSettings settings;
     private final RedisClient client;
     private final RedisClusterClient clusterClient;
+    private final Disposable connectionLog;
 
     public RedisConnector(RedisSettings settings) {
         this.settings = settings;
@@ -69,12 +71,12 @@ public final class RedisConnector implements AutoCloseable {
                     .timeoutOptions(TimeoutOptions.enabled(settings.commandTimeout()))
                     .build());
         }
-        logConnectionChanges(client != null ? client : clusterClient);
+        this.connectionLog = logConnectionChanges(client != null ? client : clusterClient);
     }
 
     /** One log line per lost and restored Redis connection, whichever service and connection it is. */
-    private static void logConnectionChanges(AbstractRedisClient client) {
-        client.getResources().eventBus().get().subscribe(event -> {
+    private static Disposable logConnectionChanges(AbstractRedisClient client) {
+        return client.getResources().eventBus().get().subscribe(event -> {
             if (event instanceof ConnectionDeactivatedEvent e) {
                 LOG.warn("redis connection lost: {}", e.remoteAddress());
             } else if (event instanceof ConnectionActivatedEvent e) {
@@ -120,6 +122,9 @@ public final class RedisConnector implements AutoCloseable {
 
     @Override
     public void close() {
+        // Unsubscribed first: a connection closed just before would otherwise publish its "inactive" event
+        // onto the event executor the shutdown is terminating, and Reactor prints that rejection's stack trace.
+        connectionLog.dispose();
         AbstractRedisClient c = client != null ? client : clusterClient;
         c.shutdown(Duration.ZERO, Duration.ofSeconds(2));
     }
