@@ -89,7 +89,7 @@ public final class Gateway implements AutoCloseable {
         FeedPositions read = new FeedPositions(partitions);
         this.tailers = new FeedTailers(redis, new Dispatcher(loops.all()), read, metrics, settings.tailerBlock(), settings.tailerCount());
 
-        HistoryPages history = new HistoryPages(new HistoryReader(commands.async(), settings.redis().keys(), settings.replayPageSize()),
+        HistoryPages history = new HistoryPages(new HistoryReader(commands.async(), settings.redis().keys(), settings.replayPageSize(), loops.all().size()),
                 read::get, metrics, settings.replayReadsInFlight(), settings.replayCacheBytes());
         ConnectionLimits limits = new ConnectionLimits(settings.maxPendingBytes(), settings.maxUnwritable().toNanos(),
                 settings.heartbeatInterval().toNanos(), settings.writeWindow().toNanos(), settings.replayMaxEvents());

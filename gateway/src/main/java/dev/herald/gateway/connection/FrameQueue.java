@@ -6,8 +6,10 @@ import java.nio.channels.GatheringByteChannel;
 import java.util.Arrays;
 
 /**
- * The bytes waiting to be written to one connection: a ring of buffer views (of shared frames) with a
- * running byte count, drained by gathering writes. Each entry remembers its frame's publish time so the
+ * The bytes waiting to be written to one connection: a ring of (buffer, from, to) ranges with a running
+ * byte count, drained by gathering writes. A buffer may be the IO thread's view of a shared frame, which
+ * other connections on the thread write too: so the queue keeps each range's progress itself and sets the
+ * buffer's position and limit just before each write. Each entry remembers its frame's publish time so the
  * delivery latency can be measured when its last byte is accepted by the socket. Used only on the
  * connection's IO thread.
  */
@@ -21,6 +23,8 @@ final class FrameQueue {
     }
 
     private ByteBuffer[] buffers = new ByteBuffer[16];
+    private int[] positions = new int[16];
+    private int[] limits = new int[16];
     private long[] publishedMicros = new long[16];
     private int head;
     private int size;
@@ -50,15 +54,23 @@ final class FrameQueue {
         return size;
     }
 
-    void add(ByteBuffer view, long publishedMicros) {
+    /** Queues a buffer this queue alone writes, from its position to its limit. */
+    void add(ByteBuffer owned, long publishedMicros) {
+        add(owned, owned.position(), owned.limit(), publishedMicros);
+    }
+
+    /** Queues bytes {@code from} to {@code to} of a buffer whose position and limit other writers may move. */
+    void add(ByteBuffer view, int from, int to, long publishedMicros) {
         if (size == buffers.length) {
             grow();
         }
         int tail = (head + size) & (buffers.length - 1);
         buffers[tail] = view;
+        positions[tail] = from;
+        limits[tail] = to;
         this.publishedMicros[tail] = publishedMicros;
         size++;
-        pendingBytes += view.remaining();
+        pendingBytes += to - from;
         if (pendingBytes > peakPendingBytes) {
             peakPendingBytes = pendingBytes;
         }
@@ -71,13 +83,22 @@ final class FrameQueue {
     boolean writeTo(GatheringByteChannel channel, Delivered delivered) throws IOException {
         while (size > 0) {
             int run = Math.min(Math.min(size, buffers.length - head), MAX_GATHER);
+            for (int i = head; i < head + run; i++) {
+                buffers[i].limit(limits[i]).position(positions[i]);
+            }
             long written = channel.write(buffers, head, run);
             if (written <= 0) {
                 return false;
             }
             pendingBytes -= written;
             writtenBytes += written;
-            while (size > 0 && !buffers[head].hasRemaining()) {
+            // Only this write's entries: a view outside it may sit wherever another connection left it.
+            for (; run > 0; run--) {
+                int at = buffers[head].position();
+                if (at < limits[head]) {
+                    positions[head] = at; // the rest of this range is written next time
+                    break;
+                }
                 delivered.delivered(publishedMicros[head]);
                 buffers[head] = null;
                 head = (head + 1) & (buffers.length - 1);
@@ -98,12 +119,19 @@ final class FrameQueue {
     private void grow() {
         int n = buffers.length;
         ByteBuffer[] b = new ByteBuffer[n * 2];
+        int[] from = new int[n * 2];
+        int[] to = new int[n * 2];
         long[] m = new long[n * 2];
         for (int i = 0; i < size; i++) {
-            b[i] = buffers[(head + i) & (n - 1)];
-            m[i] = publishedMicros[(head + i) & (n - 1)];
+            int at = (head + i) & (n - 1);
+            b[i] = buffers[at];
+            from[i] = positions[at];
+            to[i] = limits[at];
+            m[i] = publishedMicros[at];
         }
         buffers = b;
+        positions = from;
+        limits = to;
         publishedMicros = m;
         head = 0;
     }

@@ -70,6 +70,11 @@ public final class IoLoop implements BatchSink {
         return thread;
     }
 
+    /** This loop's place among the gateway's loops: its slot in each {@link SharedFrame}'s views. */
+    int index() {
+        return index;
+    }
+
     @Override
     public void post(LiveBatch batch) {
         inbox.post(batch);

@@ -215,13 +215,13 @@ public final class SseConnection {
             if (!fits(prefix.length() + frame.size())) {
                 return false;
             }
-            add(ByteBuffer.wrap(prefix.toString().getBytes(StandardCharsets.US_ASCII)), 0);
-            add(frame.viewAfterIdField(), frame.publishedMicros());
+            queue.add(ByteBuffer.wrap(prefix.toString().getBytes(StandardCharsets.US_ASCII)), 0);
+            queue.add(frame.viewFor(loop.index()), SharedFrame.ID_VALUE, frame.size(), frame.publishedMicros());
         } else {
             if (!fits(frame.size())) {
                 return false;
             }
-            add(frame.view(), frame.publishedMicros());
+            queue.add(frame.viewFor(loop.index()), 0, frame.size(), frame.publishedMicros());
         }
         boolean becameDirty = !dirty;
         dirty = true;
@@ -231,12 +231,8 @@ public final class SseConnection {
     /** Queues a frame that is not an event (opening, heartbeat, reset notice). */
     void enqueue(ByteBuffer bytes, long publishedMicros) {
         if (fits(bytes.remaining())) {
-            add(bytes, publishedMicros);
+            queue.add(bytes, publishedMicros);
         }
-    }
-
-    private void add(ByteBuffer bytes, long publishedMicros) {
-        queue.add(bytes, publishedMicros);
     }
 
     /** True if {@code bytes} more may be queued; otherwise sheds the connection. */

@@ -38,7 +38,7 @@ public final class Dispatcher {
      */
     public void dispatch(int partition, List<Event> events, StreamId watermark, boolean continuous) {
         if (!events.isEmpty() || !continuous) {
-            post(LiveBatch.of(partition, SharedFrame.encodeAll(partition, events), watermark, continuous));
+            post(LiveBatch.of(partition, SharedFrame.encodeAll(partition, events, loops.size()), watermark, continuous));
         } else {
             post(LiveBatch.position(partition, watermark)); // skipped entries: the watermark still moves on
         }

@@ -14,9 +14,13 @@ import java.util.Map;
 
 /**
  * One event encoded once, as {@code id: <partition>:<ms>-<seq>\n...data...\n\n}, in a read-only buffer that
- * every receiving connection shares. Connections take {@link #view()}s: independent positions over the same
- * bytes, never a copy. A connection that reads several partitions writes its other partitions' positions
- * first and then {@link #viewAfterIdField()}, so the frame stays shared.
+ * every receiving connection shares. A connection that reads several partitions writes its other partitions'
+ * positions first and then the frame from {@link #ID_VALUE}, so the frame stays shared.
+ *
+ * <p>Each IO thread writes the frame through its own {@link #viewFor view}, made once, whose position and
+ * limit a connection sets just before each write: queueing a frame to a connection allocates nothing, where
+ * a view per delivery was the gateway's main source of garbage (tens of MB/s at the incident's load, and the
+ * collections it caused were its latency tail). Slot {@code i} is made and used only by IO thread {@code i}.
  *
  * <p>Frames live in read-only direct memory, so a socket write hands them to the kernel without the copy
  * the JDK makes of heap buffers. Direct buffers are costly to allocate and are freed only by the garbage
@@ -24,28 +28,34 @@ import java.util.Map;
  * only its own topic's frames alive, never a slab of other topics' events.
  */
 public final class SharedFrame {
-    private static final int ID_FIELD = "id: ".length();
+    /** Where the value of the frame's {@code id:} field starts. */
+    public static final int ID_VALUE = "id: ".length();
 
     private final ByteBuffer bytes;
+    private final ByteBuffer[] views;
     private final int partition;
     private final StreamId id;
     private final Topic topic;
     private final long publishedMicros;
 
-    private SharedFrame(ByteBuffer bytes, int partition, StreamId id, Topic topic, long publishedMicros) {
+    private SharedFrame(ByteBuffer bytes, int viewSlots, int partition, StreamId id, Topic topic, long publishedMicros) {
         this.bytes = bytes;
+        this.views = new ByteBuffer[viewSlots];
         this.partition = partition;
         this.id = id;
         this.topic = topic;
         this.publishedMicros = publishedMicros;
     }
 
-    public static SharedFrame encode(int partition, Event event) {
-        return encodeAll(partition, List.of(event)).get(0);
+    public static SharedFrame encode(int partition, Event event, int viewSlots) {
+        return encodeAll(partition, List.of(event), viewSlots).get(0);
     }
 
-    /** Encodes events of one partition, in order: one read-only direct slab per topic. */
-    public static List<SharedFrame> encodeAll(int partition, List<Event> events) {
+    /**
+     * Encodes events of one partition, in order: one read-only direct slab per topic. {@code viewSlots} is
+     * the number of IO threads that may write the frames.
+     */
+    public static List<SharedFrame> encodeAll(int partition, List<Event> events, int viewSlots) {
         byte[][] encoded = new byte[events.size()][];
         Map<Topic, ByteBuffer> slabs = new HashMap<>();
         Map<Topic, Integer> sizes = new HashMap<>();
@@ -65,19 +75,22 @@ public final class SharedFrame {
             int start = slab.position();
             slab.put(encoded[i]);
             ByteBuffer frame = slab.duplicate().position(start).limit(slab.position()).slice().asReadOnlyBuffer();
-            frames.add(new SharedFrame(frame, partition, e.id(), e.topic(), e.publishedMicros()));
+            frames.add(new SharedFrame(frame, viewSlots, partition, e.id(), e.topic(), e.publishedMicros()));
         }
         return frames;
     }
 
-    /** The whole frame, positioned at its start. */
-    public ByteBuffer view() {
-        return bytes.duplicate();
-    }
-
-    /** The frame from the value of its {@code id:} field on, for connections that prefix other positions. */
-    public ByteBuffer viewAfterIdField() {
-        return bytes.duplicate().position(ID_FIELD);
+    /**
+     * IO thread {@code slot}'s view of the frame, at whatever position its last write left: the caller sets
+     * position and limit before each use. Call only on that thread.
+     */
+    public ByteBuffer viewFor(int slot) {
+        ByteBuffer view = views[slot];
+        if (view == null) {
+            view = bytes.duplicate();
+            views[slot] = view;
+        }
+        return view;
     }
 
     public int size() {

@@ -24,11 +24,14 @@ public final class HistoryReader {
     private final RedisClusterAsyncCommands<String, String> redis;
     private final KeyLayout keys;
     private final int pageSize;
+    /** The IO threads that may write the frames read (pages are shared between connections). */
+    private final int ioThreads;
 
-    public HistoryReader(RedisClusterAsyncCommands<String, String> redis, KeyLayout keys, int pageSize) {
+    public HistoryReader(RedisClusterAsyncCommands<String, String> redis, KeyLayout keys, int pageSize, int ioThreads) {
         this.redis = redis;
         this.keys = keys;
         this.pageSize = pageSize;
+        this.ioThreads = ioThreads;
     }
 
     /**
@@ -50,7 +53,7 @@ public final class HistoryReader {
                         }
                         events.add(EntryFields.toEvent(topic, StreamId.parse(m.getId()), m.getBody()));
                     }
-                    return new HistoryPage(List.copyOf(SharedFrame.encodeAll(partition, events)), events.size() == pageSize, followsStart);
+                    return new HistoryPage(List.copyOf(SharedFrame.encodeAll(partition, events, ioThreads)), events.size() == pageSize, followsStart);
                 });
     }
 

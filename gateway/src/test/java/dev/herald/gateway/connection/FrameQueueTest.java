@@ -133,6 +133,54 @@ class FrameQueueTest {
     }
 
     @Test
+    void queuesSharingOneViewEachWriteTheirOwnRangeThroughInterleavedPartialWrites() throws Exception {
+        ByteBuffer shared = frame("id: 3:7-0\ndata: shared\n\n").asReadOnlyBuffer();
+        FrameQueue whole = new FrameQueue();
+        FrameQueue afterId = new FrameQueue();
+        whole.add(shared, 0, shared.limit(), 1);
+        afterId.add(frame("id: 1:5-0,"), 0);
+        afterId.add(shared, 4, shared.limit(), 1);
+        Sink a = new Sink(3);
+        Sink b = new Sink(5);
+        List<Long> deliveredA = new ArrayList<>();
+        List<Long> deliveredB = new ArrayList<>();
+        boolean doneA = false;
+        boolean doneB = false;
+        while (!doneA || !doneB) { // each write moves the shared view; neither queue may notice the other's
+            doneA = whole.writeTo(a, deliveredA::add) && whole.isEmpty();
+            doneB = afterId.writeTo(b, deliveredB::add) && afterId.isEmpty();
+            a.budget = 3;
+            b.budget = 5;
+        }
+        assertThat(a.written.toString(StandardCharsets.US_ASCII)).isEqualTo("id: 3:7-0\ndata: shared\n\n");
+        assertThat(b.written.toString(StandardCharsets.US_ASCII)).isEqualTo("id: 1:5-0,3:7-0\ndata: shared\n\n");
+        assertThat(deliveredA).containsExactly(1L);
+        assertThat(deliveredB).containsExactly(0L, 1L);
+    }
+
+    @Test
+    void aSharedViewBeyondOneGatheringWriteIsWrittenWhereverAnotherQueueLeftIt() throws Exception {
+        ByteBuffer shared = frame("shared;").asReadOnlyBuffer();
+        FrameQueue other = new FrameQueue();
+        other.add(shared, 0, shared.limit(), 1);
+        other.writeTo(new Sink(Integer.MAX_VALUE), m -> { }); // leaves the view at its limit
+        FrameQueue q = new FrameQueue();
+        StringBuilder expected = new StringBuilder();
+        for (int i = 0; i < FrameQueue.MAX_GATHER; i++) {
+            q.add(frame("z"), 0);
+            expected.append('z');
+        }
+        q.add(shared, 0, shared.limit(), 1);
+        expected.append("shared;");
+        Sink sink = new Sink(Integer.MAX_VALUE);
+        List<Long> delivered = new ArrayList<>();
+        assertThat(q.writeTo(sink, delivered::add)).isTrue();
+        assertThat(sink.calls).isEqualTo(2);
+        assertThat(sink.written.toString(StandardCharsets.US_ASCII)).isEqualTo(expected.toString());
+        assertThat(delivered).hasSize(FrameQueue.MAX_GATHER + 1);
+    }
+
+    @Test
     void clearReleasesEverything() {
         FrameQueue q = new FrameQueue();
         q.add(frame("abc"), 1);

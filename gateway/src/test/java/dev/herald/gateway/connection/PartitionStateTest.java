@@ -20,7 +20,7 @@ class PartitionStateTest {
     }
 
     private static SharedFrame frame(long ms) {
-        return SharedFrame.encode(0, new Event(T, id(ms), null, "e" + ms, -1, 0));
+        return SharedFrame.encode(0, new Event(T, id(ms), null, "e" + ms, -1, 0), 1);
     }
 
     /** What a connection sends: the frames that pass the position rule, in the order offered. */
