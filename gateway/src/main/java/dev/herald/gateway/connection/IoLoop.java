@@ -42,6 +42,10 @@ public final class IoLoop implements BatchSink {
     private boolean deferredScheduled;
     /** The delivery lag of the freshest batch delivered since the last tick (0 if none). */
     private long lagMicros;
+    /** Event frames its connections have written, counted on this thread alone... */
+    private long delivered;
+    /** ...and published to other threads once per tick. */
+    private volatile long deliveredSeen;
     /** The number of connections, for other threads. */
     private volatile int size;
 
@@ -93,6 +97,16 @@ public final class IoLoop implements BatchSink {
     /** The most live batch bytes that have waited at once (any thread). */
     long mostWaitingBytes() {
         return inbox.mostWaitingBytes();
+    }
+
+    /** Counts event frames a connection of this loop wrote. */
+    void delivered(int frames) {
+        delivered += frames;
+    }
+
+    /** Event frames written by this loop's connections, as of its last tick (any thread). */
+    long deliveredFrames() {
+        return deliveredSeen;
     }
 
     /** Delivers every batch posted so far, then writes each connection that got frames, once. */
@@ -214,6 +228,7 @@ public final class IoLoop implements BatchSink {
             c.tick(now);
         }
         shedIfOverloaded(open);
+        deliveredSeen = delivered;
         if (drain != null) {
             drainStep(now);
         }

@@ -51,6 +51,15 @@ public final class IoLoops {
         return n;
     }
 
+    /** Event frames written to sockets, as of each loop's last tick (any thread). */
+    public long deliveredFrames() {
+        long n = 0;
+        for (IoLoop loop : loops) {
+            n += loop.deliveredFrames();
+        }
+        return n;
+    }
+
     /** The most live batch bytes that have waited for any one loop at once, since start (any thread). */
     public long mostWaitingBytes() {
         long n = 0;

@@ -290,7 +290,7 @@ public final class SseConnection {
                 reportPending(); // also when the write failed part-way (Undertow may have closed us inside it)
             }
             if (deliveredInWrite > 0) {
-                metrics.delivered(deliveredInWrite);
+                loop.delivered(deliveredInWrite);
             }
             if (!drained || !channel.flush()) {
                 becomeUnwritable();
