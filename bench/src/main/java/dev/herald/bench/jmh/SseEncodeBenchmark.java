@@ -56,6 +56,6 @@ public class SseEncodeBenchmark {
 
     @Benchmark
     public SharedFrame sharedFrameEncode() {
-        return SharedFrame.encode(3, event);
+        return SharedFrame.encode(3, event, 2); // two IO threads
     }
 }
