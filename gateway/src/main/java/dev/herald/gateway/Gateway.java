@@ -31,6 +31,8 @@ import dev.herald.gateway.read.FeedPositions;
 import dev.herald.gateway.read.FeedTailers;
 import dev.herald.gateway.read.HistoryPages;
 import dev.herald.gateway.read.HistoryReader;
+import dev.herald.gateway.revocation.RevocationTailer;
+import dev.herald.gateway.revocation.RevokedTokens;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.undertow.Handlers;
 import io.undertow.Undertow;
@@ -68,6 +70,8 @@ public final class Gateway implements AutoCloseable {
     private final Undertow server;
     private final AdminListener admin;
     private final PresenceReporter presence;
+    private final RevokedTokens revokedTokens = new RevokedTokens();
+    private final RevocationTailer revocations;
     private volatile boolean draining;
     private final AtomicBoolean closed = new AtomicBoolean();
 
@@ -94,6 +98,9 @@ public final class Gateway implements AutoCloseable {
         ConnectionLimits limits = new ConnectionLimits(settings.maxPendingBytes(), settings.maxUnwritable().toNanos(),
                 settings.heartbeatInterval().toNanos(), settings.writeWindow().toNanos(), settings.replayMaxEvents());
         StreamOpener opener = new StreamOpener(settings.redis().partitions(), history, limits, metrics, loops);
+        RetryHints revokedHints = new RetryHints(settings.retry().toMillis());
+        // Started before the listener: a revoked token ID is refused from the first stream on.
+        this.revocations = RevocationTailer.start(redis, revokedTokens, r -> loops.revoke(r, revokedHints), settings.tailerBlock());
         DemoPageHandler demoPage = new DemoPageHandler();
         RoutingHandler routes = Handlers.routing()
                 .get("/v1/stream", streamEndpoint(opener))
@@ -145,7 +152,7 @@ public final class Gateway implements AutoCloseable {
         }
         AuthSettings auth = settings.auth();
         if (auth.enabled()) {
-            handler = new AuthHandler(auth, metrics, handler);
+            handler = new AuthHandler(auth, metrics, revokedTokens, handler);
         }
         return handler;
     }
@@ -249,6 +256,7 @@ public final class Gateway implements AutoCloseable {
         }
         server.stop();
         worker.shutdown();
+        revocations.close();
         tailers.close();
         commands.close();
         redis.close();

@@ -106,6 +106,7 @@ public final class StreamHandler implements HttpHandler {
         // Taken before the stream writes its head: a lease still attached then is given back as unused.
         StreamLease lease = exchange.removeAttachment(StreamLease.KEY);
         Admission admission = new Admission(grant == null ? null : new TokenExpiry(grant.expiresAt(), retryHints),
+                grant == null ? null : grant.grant().subject(), grant == null ? null : grant.grant().tokenId(),
                 lease == null ? StreamLease.NONE : lease);
         // Dispatching keeps the exchange open after this handler returns; the stream runs on this IO thread.
         exchange.dispatch(SameThreadExecutor.INSTANCE, () -> opener.open(exchange, topics, resumeFrom, opening(), admission));
