@@ -30,6 +30,8 @@ public enum ErrorCode {
     BODY_TOO_LARGE(413),
     EVENT_TOO_LARGE(413),
     BATCH_TOO_LARGE(413),
+    /** A body sent without {@code Content-Type: application/json}; it was not read. */
+    UNSUPPORTED_MEDIA_TYPE(415),
     /**
      * An idempotency key already used within its window for an event with another body (Stripe's rule):
      * nothing of the request was appended; a new event needs a new key.
