@@ -76,7 +76,7 @@ class RevocationIntegrationTest {
 
     /** A stream that is open (its opening comment arrived). */
     private SseClient stream(Gateway gateway, String token, String... topics) throws Exception {
-        StringBuilder query = new StringBuilder("/v1/stream?access_token=" + token);
+        StringBuilder query = new StringBuilder("/v1/stream?accessToken=" + token);
         for (String t : topics) {
             query.append("&topic=").append(t);
         }
@@ -160,7 +160,7 @@ class RevocationIntegrationTest {
         assertStillStreams(sameSubjectOtherToken, "news.jti");
         Gateway later = cluster.startGateway(AUTH);
         for (Gateway g : List.of(first, second, later)) {
-            try (SseClient c = SseClient.open(g.port(), "/v1/stream?topic=news.jti&access_token=" + revoked, Map.of())) {
+            try (SseClient c = SseClient.open(g.port(), "/v1/stream?topic=news.jti&accessToken=" + revoked, Map.of())) {
                 assertThat(c.status()).isEqualTo(401);
                 JsonNode body = JSON.readTree(c.errorBody());
                 assertThat(body.get("error").asText()).isEqualTo("unauthorized");

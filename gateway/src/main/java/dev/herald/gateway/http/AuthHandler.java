@@ -18,7 +18,6 @@ import io.undertow.util.AttachmentKey;
 import io.undertow.util.Headers;
 import java.time.Duration;
 import java.util.ArrayDeque;
-import java.util.Deque;
 import java.util.List;
 
 /**
@@ -26,7 +25,7 @@ import java.util.List;
  *
  * <p>Topics that match {@code herald.auth.public-topics} need nothing. The others need a token, taken from
  * the first of these that is present: an {@code Authorization: Bearer} header, the cookie named by
- * {@code herald.auth.cookie-name}, the {@code access_token} query parameter (for browsers'
+ * {@code herald.auth.cookie-name}, the {@code accessToken} (or {@code access_token}) query parameter (for browsers'
  * {@code EventSource}, which cannot set headers). The token is verified by the shared {@link TokenVerifier}
  * and its {@code herald.subscribe} patterns must match each of those topics. A request that does not pass
  * gets 401 {@code unauthorized} with the verifier's {@code reason} ({@code token_missing},
@@ -111,8 +110,8 @@ public final class AuthHandler implements HttpHandler {
         if (cookie != null && !cookie.getValue().isEmpty()) {
             return cookie.getValue();
         }
-        Deque<String> query = exchange.getQueryParameters().get("access_token");
-        return query == null || query.getFirst().isEmpty() ? null : query.getFirst();
+        String query = QueryParameters.first(exchange, QueryParameters.ACCESS_TOKEN);
+        return query == null || query.isEmpty() ? null : query;
     }
 
     private void unauthorized(HttpServerExchange exchange, AuthException e) {
