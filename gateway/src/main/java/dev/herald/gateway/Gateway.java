@@ -21,6 +21,7 @@ import dev.herald.gateway.http.AuthHandler;
 import dev.herald.gateway.http.ClientAddress;
 import dev.herald.gateway.http.ConnectionsHandler;
 import dev.herald.gateway.http.DemoPageHandler;
+import dev.herald.gateway.http.GatewayRoute;
 import dev.herald.gateway.http.Refusals;
 import dev.herald.gateway.http.RequestHeaderLimitHandler;
 import dev.herald.gateway.http.StreamHandler;
@@ -45,6 +46,8 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.util.EnumMap;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.xnio.OptionMap;
 import org.xnio.Options;
@@ -102,13 +105,15 @@ public final class Gateway implements AutoCloseable {
         // Started before the listener: a revoked token ID is refused from the first stream on.
         this.revocations = RevocationTailer.start(redis, revokedTokens, r -> loops.revoke(r, revokedHints), settings.tailerBlock());
         DemoPageHandler demoPage = new DemoPageHandler();
+        Map<GatewayRoute, HttpHandler> handlers = new EnumMap<>(GatewayRoute.class);
+        handlers.put(GatewayRoute.STREAM, streamEndpoint(opener));
+        handlers.put(GatewayRoute.HEALTH, new HealthHandler(this::isReady));
+        handlers.put(GatewayRoute.DEMO, demoPage);
+        handlers.put(GatewayRoute.DEMO_SLASH, demoPage);
         RoutingHandler routes = Handlers.routing()
-                .get("/v1/stream", streamEndpoint(opener))
-                .get("/health", new HealthHandler(this::isReady))
-                .get("/demo", demoPage)
-                .get("/demo/", demoPage)
                 .setFallbackHandler(Routes.NOT_FOUND)
                 .setInvalidMethodHandler(Routes.METHOD_NOT_ALLOWED);
+        handlers.forEach((route, handler) -> routes.add(route.method(), route.template(), handler));
         HttpHandler root = new RequestHeaderLimitHandler(settings.maxHeaderSize(), routes);
         root = CorsHandler.wrap(settings.cors(), root); // outermost (when origins are listed): every answer, errors too, is readable cross-origin
         Undertow.Builder builder = Listeners.add(Undertow.builder(), settings.http(), settings.tls())

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.nimbusds.jwt.JWTClaimsSet;
 import dev.herald.gateway.connection.CloseReason;
+import dev.herald.gateway.connection.StreamEvents;
 import dev.herald.gateway.testing.SseClient;
 import dev.herald.gateway.testing.TestCluster;
 import dev.herald.gateway.testing.Tokens;
@@ -101,7 +102,7 @@ class RevocationIntegrationTest {
         for (SseClient c : streams) {
             List<SseParser.Event> events = c.events();
             SseParser.Event notice = events.get(events.size() - 1);
-            assertThat(notice.type()).isEqualTo("herald.revoked");
+            assertThat(notice.type()).isEqualTo(StreamEvents.REVOKED);
             JsonNode data = JSON.readTree(notice.data());
             assertThat(data.get("by").asText()).isEqualTo(by);
             assertThat(data.get("value").asText()).isEqualTo(value);

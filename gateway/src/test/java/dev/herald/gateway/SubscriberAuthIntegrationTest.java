@@ -14,7 +14,7 @@ import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.PlainJWT;
 import dev.herald.common.auth.Tokens;
 import dev.herald.gateway.connection.CloseReason;
-import dev.herald.gateway.connection.TokenExpiry;
+import dev.herald.gateway.connection.StreamEvents;
 import dev.herald.gateway.testing.SseClient;
 import dev.herald.gateway.testing.TestCluster;
 import dev.herald.testing.RedisExtension;
@@ -294,7 +294,7 @@ class SubscriberAuthIntegrationTest {
             Awaitility.await().atMost(Duration.ofSeconds(5)).until(c::ended);
             List<SseParser.Event> events = c.events();
             SseParser.Event notice = events.get(events.size() - 1);
-            assertThat(notice.type()).isEqualTo(TokenExpiry.EVENT);
+            assertThat(notice.type()).isEqualTo(StreamEvents.TOKEN_EXPIRED);
             JsonNode data = JSON.readTree(notice.data());
             assertThat(data.get("reason").asText()).isEqualTo("token_expired");
             assertThat(data.get("expiredAt").asText()).isNotEmpty();

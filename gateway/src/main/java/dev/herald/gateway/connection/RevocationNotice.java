@@ -12,15 +12,13 @@ import java.nio.charset.StandardCharsets;
  * let back in resumes where it was; one whose token ID was revoked is refused on reconnect.
  */
 final class RevocationNotice {
-    static final String EVENT = "herald.revoked";
-
     private RevocationNotice() {
     }
 
     static ByteBuffer frame(Revocation revocation, RetryHints hints) {
         String data = JsonResponses.MAPPER.createObjectNode()
                 .put("reason", "revoked").put("by", revocation.by().field()).put("value", revocation.value()).toString();
-        String frame = SseEncoder.appendEvent(new StringBuilder(), null, EVENT, hints.jitteredMillis(), data).toString();
+        String frame = SseEncoder.appendEvent(new StringBuilder(), null, StreamEvents.REVOKED, hints.jitteredMillis(), data).toString();
         return ByteBuffer.wrap(frame.getBytes(StandardCharsets.UTF_8));
     }
 }
