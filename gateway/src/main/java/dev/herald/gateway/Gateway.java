@@ -102,7 +102,6 @@ public final class Gateway implements AutoCloseable {
                 settings.heartbeatInterval().toNanos(), settings.writeWindow().toNanos(), settings.replayMaxEvents());
         StreamOpener opener = new StreamOpener(settings.redis().partitions(), history, limits, metrics, loops);
         RetryHints revokedHints = new RetryHints(settings.retry().toMillis());
-        // Started before the listener: a revoked token ID is refused from the first stream on.
         this.revocations = RevocationTailer.start(redis, revokedTokens, r -> loops.revoke(r, revokedHints), settings.tailerBlock());
         DemoPageHandler demoPage = new DemoPageHandler();
         Map<GatewayRoute, HttpHandler> handlers = new EnumMap<>(GatewayRoute.class);
@@ -167,8 +166,9 @@ public final class Gateway implements AutoCloseable {
         if (draining) {
             return Refusals.Reason.DRAINING;
         }
-        if (!tailers.isPositioned()) {
-            return Refusals.Reason.STARTING; // live delivery cannot yet say where a stream starts
+        if (!tailers.isPositioned() || !revocations.isStarted()) {
+            // Live delivery cannot yet say where a stream starts, or revoked token IDs are not loaded yet.
+            return Refusals.Reason.STARTING;
         }
         return overload.isOverloaded() ? Refusals.Reason.OVERLOADED : null;
     }
@@ -193,12 +193,12 @@ public final class Gateway implements AutoCloseable {
 
     /**
      * Ready means this gateway can serve new streams: its tailers know where every feed stands and are not
-     * stuck, and it is not draining. Redis being down does not make it unready: it holds new streams open
+     * stuck, it knows the revoked token IDs, and it is not draining. Redis being down does not make it unready: it holds new streams open
      * (headers, heartbeats) and serves them from their cursors once Redis is back, whereas a load balancer
      * with no ready backend would answer a bare 503, on which EventSource gives up for good.
      */
     public boolean isReady() {
-        return !draining && tailers.isPositioned() && tailers.isAlive();
+        return !draining && tailers.isPositioned() && revocations.isStarted() && tailers.isAlive();
     }
 
     /**

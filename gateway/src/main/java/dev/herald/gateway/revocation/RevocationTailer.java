@@ -22,12 +22,13 @@ import org.slf4j.LoggerFactory;
  * streams it names. A request arrives within one round trip of its {@code XADD}, so every gateway acts on it
  * well within a second.
  *
- * <p>Revoked token IDs are also kept in {@link RevokedTokens}. At start, before the gateway listens, it
- * notes where the control stream ends, then loads the unexpired IDs of {@code <prefix>:revoked-tokens}; the
- * publisher adds an ID to that set before it appends the request, so every revocation is either in what was
- * loaded or after the noted position. After a failed read the set is loaded again, in case the control
- * stream (trimmed to about {@value Revocation#STREAM_MAX_LEN} entries) lost entries meanwhile. Confined to its own thread, but
- * for the start, which runs on the caller's.
+ * <p>Revoked token IDs are also kept in {@link RevokedTokens}. First the tailer notes where the control
+ * stream ends, then loads the unexpired IDs of {@code <prefix>:revoked-tokens}; the publisher adds an ID to
+ * that set before it appends the request, so every revocation is either in what was loaded or after the
+ * noted position. Until then the tailer is not {@link #isStarted() started} and the gateway takes no streams
+ * (as while its feed tailers position themselves), so a revoked ID is refused from the first stream on.
+ * After a failed read the set is loaded again, in case the control stream (trimmed to about
+ * {@value Revocation#STREAM_MAX_LEN} entries) lost entries meanwhile. Confined to its own thread.
  */
 public final class RevocationTailer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(RevocationTailer.class);
@@ -43,6 +44,7 @@ public final class RevocationTailer implements AutoCloseable {
     private String position;
     private long lastPruneMillis;
     private volatile boolean running = true;
+    private volatile boolean started;
 
     private RevocationTailer(RedisLink link, KeyLayout keys, RevokedTokens tokens, Consumer<Revocation> closer, Duration block) {
         this.link = link;
@@ -54,24 +56,23 @@ public final class RevocationTailer implements AutoCloseable {
         thread.setDaemon(true);
     }
 
-    /**
-     * Loads the revoked token IDs (so the gateway refuses them from its first stream on), then tails the
-     * control stream, passing each disconnect request to {@code closer}.
-     */
+    /** Starts tailing: loads the revoked token IDs, then passes each disconnect request to {@code closer}. */
     public static RevocationTailer start(RedisConnector redis, RevokedTokens tokens, Consumer<Revocation> closer, Duration block) {
-        RedisLink link = redis.connectForBlockingReads(block);
-        RevocationTailer tailer = new RevocationTailer(link, redis.settings().keys(), tokens, closer, block);
-        try {
-            RedisClusterCommands<String, String> commands = link.sync();
-            List<StreamMessage<String, String>> last = commands.xrevrange(tailer.keys.revocations(), Range.unbounded(), Limit.from(1));
-            tailer.position = last.isEmpty() ? "0-0" : last.get(0).getId();
-            tailer.loadRevokedTokens(commands);
-        } catch (RuntimeException e) {
-            link.close();
-            throw e;
-        }
+        RevocationTailer tailer = new RevocationTailer(redis.connectForBlockingReads(block), redis.settings().keys(), tokens, closer, block);
         tailer.thread.start();
         return tailer;
+    }
+
+    /** True once the revoked token IDs are loaded and the tailer knows where to read from. */
+    public boolean isStarted() {
+        return started;
+    }
+
+    private void startAtStreamEnd(RedisClusterCommands<String, String> commands) {
+        List<StreamMessage<String, String>> last = commands.xrevrange(keys.revocations(), Range.unbounded(), Limit.from(1));
+        position = last.isEmpty() ? "0-0" : last.get(0).getId();
+        loadRevokedTokens(commands);
+        started = true;
     }
 
     private void loadRevokedTokens(RedisClusterCommands<String, String> commands) {
@@ -89,10 +90,12 @@ public final class RevocationTailer implements AutoCloseable {
         boolean reload = false;
         while (running) {
             try {
-                if (reload) {
+                if (!started) {
+                    startAtStreamEnd(commands);
+                } else if (reload) {
                     loadRevokedTokens(commands);
-                    reload = false;
                 }
+                reload = false;
                 readOnce(commands);
                 pruneNowAndThen();
                 backoffMillis = 50;
