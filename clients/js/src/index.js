@@ -106,7 +106,7 @@ export class HeraldClient {
     this._topics.forEach((t) => params.append('topic', t));
     if (this._cursor) params.set('lastEventId', this._cursor);
     // EventSource cannot set headers: the token goes in the query (keep tokens short-lived).
-    if (this._token) params.set('access_token', this._token);
+    if (this._token) params.set('accessToken', this._token);
     const source = new this._EventSource(`${this._url}/v1/stream?${params}`, { withCredentials: this._withCredentials });
     this._source = source;
     source.onopen = () => {

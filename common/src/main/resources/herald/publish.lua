@@ -2,6 +2,8 @@
 -- both under the entry ID that the feed assigns, so a gateway can resume a topic from any feed ID.
 -- An event sent with an idempotency key is appended only if that key was not used within the window:
 -- otherwise the ID it was appended under is returned and nothing is written, on any publisher instance.
+-- The key remembers the event's fingerprint too: a reuse with another fingerprint (another body) is
+-- refused, the whole call with it ('ERR herald: idempotency key reused'), before anything is written.
 -- KEYS[1]      the partition feed
 -- KEYS[2i]     the history stream of event i (same hash tag as the feed)
 -- KEYS[2i+1]   the idempotency key of event i (same hash tag); for an event without one, any key of the
@@ -10,7 +12,7 @@
 -- ARGV[2]      idempotency window in ms
 -- ARGV[3..]    per event, eight values: topic, event name, data, retry ("" for none),
 --              history MAXLEN (approximate, 0 for none), history max age in ms (0 for none),
---              "1" if KEYS[2i+1] is the event's idempotency key, else "",
+--              the event's fingerprint if KEYS[2i+1] is its idempotency key, else "",
 --              history TTL in ms (0 for none): the history expires that long after its last append, so
 --              idle topics leave Redis
 -- Returns two values per event, in order: its entry ID, and 1 if it had been appended before under its
@@ -29,6 +31,9 @@ end
 -- other events of the call without them.
 -- Each distinct key is looked at once, however many events of the call share it.
 local typed = {}
+-- Per idempotency key of the call: what it held before the call (false if nothing), and the fingerprint
+-- it stands for (stored, or of the call's first event with it).
+local stored, fingerprints = {}, {}
 local function refuseWrongType(key, allowed)
   if typed[key] then
     return nil
@@ -48,9 +53,20 @@ for i = 1, events do
   if not tonumber(ARGV[b + 4]) or not tonumber(ARGV[b + 5]) or not tonumber(ARGV[b + 7]) then
     return redis.error_reply('ERR herald: history MAXLEN, max age and TTL must be numbers')
   end
-  wrong = refuseWrongType(KEYS[2 * i], 'stream') or (ARGV[b + 6] == '1' and refuseWrongType(KEYS[2 * i + 1], 'string'))
+  local idempotency, fingerprint = KEYS[2 * i + 1], ARGV[b + 6]
+  wrong = refuseWrongType(KEYS[2 * i], 'stream') or (fingerprint ~= '' and refuseWrongType(idempotency, 'string'))
   if wrong then
     return wrong
+  end
+  if fingerprint ~= '' then
+    if stored[idempotency] == nil then
+      stored[idempotency] = redis.call('GET', idempotency)
+      -- '<entry id> <fingerprint>'; a value without one (written before fingerprints) matches any body
+      fingerprints[idempotency] = stored[idempotency] and string.match(stored[idempotency], ' (%S+)$') or fingerprint
+    end
+    if fingerprints[idempotency] ~= fingerprint then
+      return redis.error_reply('ERR herald: idempotency key reused with another body: ' .. idempotency)
+    end
   end
 end
 local now = redis.call('TIME')
@@ -63,11 +79,12 @@ for i = 1, events do
   local history, idempotency = KEYS[2 * i], KEYS[2 * i + 1]
   local b = 3 + (i - 1) * 8
   local topic, name, data, retry = ARGV[b], ARGV[b + 1], ARGV[b + 2], ARGV[b + 3]
-  local historyMaxLen, historyMaxAgeMs, keyed = ARGV[b + 4], tonumber(ARGV[b + 5]), ARGV[b + 6] == '1'
+  local historyMaxLen, historyMaxAgeMs, fingerprint = ARGV[b + 4], tonumber(ARGV[b + 5]), ARGV[b + 6]
   local historyTtlMs = tonumber(ARGV[b + 7])
-  local earlier = keyed and redis.call('GET', idempotency)
+  local keyed = fingerprint ~= ''
+  local earlier = keyed and stored[idempotency]
   if earlier then
-    result[2 * i - 1], result[2 * i] = earlier, 1
+    result[2 * i - 1], result[2 * i] = string.match(earlier, '^(%S+)'), 1
   else
     local id = redis.call('XADD', KEYS[1], 'MAXLEN', '~', feedMaxLen, '*',
         't', topic, 'e', name, 'd', data, 'r', retry, 'ts', ts)
@@ -81,7 +98,8 @@ for i = 1, events do
     end
     appended[history] = {tonumber(string.match(id, '^(%d+)')), historyMaxAgeMs, historyTtlMs}
     if keyed then
-      redis.call('SET', idempotency, id, 'PX', window)
+      redis.call('SET', idempotency, id .. ' ' .. fingerprint, 'PX', window)
+      stored[idempotency] = id
     end
     result[2 * i - 1], result[2 * i] = id, 0
   end

@@ -21,6 +21,7 @@ import dev.herald.gateway.http.AuthHandler;
 import dev.herald.gateway.http.ClientAddress;
 import dev.herald.gateway.http.ConnectionsHandler;
 import dev.herald.gateway.http.DemoPageHandler;
+import dev.herald.gateway.http.GatewayRoute;
 import dev.herald.gateway.http.Refusals;
 import dev.herald.gateway.http.RequestHeaderLimitHandler;
 import dev.herald.gateway.http.StreamHandler;
@@ -31,6 +32,8 @@ import dev.herald.gateway.read.FeedPositions;
 import dev.herald.gateway.read.FeedTailers;
 import dev.herald.gateway.read.HistoryPages;
 import dev.herald.gateway.read.HistoryReader;
+import dev.herald.gateway.revocation.RevocationTailer;
+import dev.herald.gateway.revocation.RevokedTokens;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.undertow.Handlers;
 import io.undertow.Undertow;
@@ -43,6 +46,8 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.util.EnumMap;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.xnio.OptionMap;
 import org.xnio.Options;
@@ -68,6 +73,8 @@ public final class Gateway implements AutoCloseable {
     private final Undertow server;
     private final AdminListener admin;
     private final PresenceReporter presence;
+    private final RevokedTokens revokedTokens = new RevokedTokens();
+    private final RevocationTailer revocations;
     private volatile boolean draining;
     private final AtomicBoolean closed = new AtomicBoolean();
 
@@ -94,14 +101,18 @@ public final class Gateway implements AutoCloseable {
         ConnectionLimits limits = new ConnectionLimits(settings.maxPendingBytes(), settings.maxUnwritable().toNanos(),
                 settings.heartbeatInterval().toNanos(), settings.writeWindow().toNanos(), settings.replayMaxEvents());
         StreamOpener opener = new StreamOpener(settings.redis().partitions(), history, limits, metrics, loops);
+        RetryHints revokedHints = new RetryHints(settings.retry().toMillis());
+        this.revocations = RevocationTailer.start(redis, revokedTokens, r -> loops.revoke(r, revokedHints), settings.tailerBlock());
         DemoPageHandler demoPage = new DemoPageHandler();
+        Map<GatewayRoute, HttpHandler> handlers = new EnumMap<>(GatewayRoute.class);
+        handlers.put(GatewayRoute.STREAM, streamEndpoint(opener));
+        handlers.put(GatewayRoute.HEALTH, new HealthHandler(this::isReady));
+        handlers.put(GatewayRoute.DEMO, demoPage);
+        handlers.put(GatewayRoute.DEMO_SLASH, demoPage);
         RoutingHandler routes = Handlers.routing()
-                .get("/v1/stream", streamEndpoint(opener))
-                .get("/health", new HealthHandler(this::isReady))
-                .get("/demo", demoPage)
-                .get("/demo/", demoPage)
                 .setFallbackHandler(Routes.NOT_FOUND)
                 .setInvalidMethodHandler(Routes.METHOD_NOT_ALLOWED);
+        handlers.forEach((route, handler) -> routes.add(route.method(), route.template(), handler));
         HttpHandler root = new RequestHeaderLimitHandler(settings.maxHeaderSize(), routes);
         root = CorsHandler.wrap(settings.cors(), root); // outermost (when origins are listed): every answer, errors too, is readable cross-origin
         Undertow.Builder builder = Listeners.add(Undertow.builder(), settings.http(), settings.tls())
@@ -145,7 +156,7 @@ public final class Gateway implements AutoCloseable {
         }
         AuthSettings auth = settings.auth();
         if (auth.enabled()) {
-            handler = new AuthHandler(auth, metrics, handler);
+            handler = new AuthHandler(auth, metrics, revokedTokens, handler);
         }
         return handler;
     }
@@ -155,8 +166,9 @@ public final class Gateway implements AutoCloseable {
         if (draining) {
             return Refusals.Reason.DRAINING;
         }
-        if (!tailers.isPositioned()) {
-            return Refusals.Reason.STARTING; // live delivery cannot yet say where a stream starts
+        if (!tailers.isPositioned() || !revocations.isStarted()) {
+            // Live delivery cannot yet say where a stream starts, or revoked token IDs are not loaded yet.
+            return Refusals.Reason.STARTING;
         }
         return overload.isOverloaded() ? Refusals.Reason.OVERLOADED : null;
     }
@@ -181,12 +193,12 @@ public final class Gateway implements AutoCloseable {
 
     /**
      * Ready means this gateway can serve new streams: its tailers know where every feed stands and are not
-     * stuck, and it is not draining. Redis being down does not make it unready: it holds new streams open
+     * stuck, it knows the revoked token IDs, and it is not draining. Redis being down does not make it unready: it holds new streams open
      * (headers, heartbeats) and serves them from their cursors once Redis is back, whereas a load balancer
      * with no ready backend would answer a bare 503, on which EventSource gives up for good.
      */
     public boolean isReady() {
-        return !draining && tailers.isPositioned() && tailers.isAlive();
+        return !draining && tailers.isPositioned() && revocations.isStarted() && tailers.isAlive();
     }
 
     /**
@@ -249,6 +261,7 @@ public final class Gateway implements AutoCloseable {
         }
         server.stop();
         worker.shutdown();
+        revocations.close();
         tailers.close();
         commands.close();
         redis.close();

@@ -24,6 +24,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** Publish → Redis → gateway → SSE client, and Last-Event-ID resume across gateways. */
 class EndToEndIntegrationTest {
@@ -123,11 +125,13 @@ class EndToEndIntegrationTest {
         }
     }
 
-    @Test
-    void resumeWithLastEventIdQueryParameterDeliversExactlyTheRest() throws Exception {
-        List<String> all = publishNumbered("e2e-query", 20);
-        String afterTenth = idOfNth("e2e-query", 10);
-        String path = stream("e2e-query") + "&lastEventId=" + URLEncoder.encode(afterTenth, StandardCharsets.UTF_8);
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"lastEventId", "last_event_id"})
+    void resumeWithTheLastEventIdQueryParameterOrItsSnakeCaseAliasDeliversExactlyTheRest(String parameter) throws Exception {
+        String topic = "e2e-query-" + parameter.replace('_', '-');
+        List<String> all = publishNumbered(topic, 20);
+        String afterTenth = idOfNth(topic, 10);
+        String path = stream(topic) + "&" + parameter + "=" + URLEncoder.encode(afterTenth, StandardCharsets.UTF_8);
         try (SseClient b = SseClient.open(gatewayB(), path, Map.of())) {
             b.awaitData(10, WAIT);
             Thread.sleep(200);

@@ -14,7 +14,7 @@ import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.PlainJWT;
 import dev.herald.common.auth.Tokens;
 import dev.herald.gateway.connection.CloseReason;
-import dev.herald.gateway.connection.TokenExpiry;
+import dev.herald.gateway.connection.StreamEvents;
 import dev.herald.gateway.testing.SseClient;
 import dev.herald.gateway.testing.TestCluster;
 import dev.herald.testing.RedisExtension;
@@ -32,6 +32,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Subscriber authentication on a gateway with HS256 and a JWKS file (RS256, ES256): where a token may
@@ -127,10 +129,12 @@ class SubscriberAuthIntegrationTest {
         }
     }
 
-    @Test
-    void aValidTokenInTheAccessTokenQueryParameterOpensTheStreamAsEventSourceNeeds() throws Exception {
-        try (SseClient c = open("/v1/stream?topic=news.query&access_token=" + token("news.*"), Map.of())) {
-            assertStreams(c, "news.query");
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"accessToken", "access_token"})
+    void aValidTokenInTheAccessTokenQueryParameterOrItsOldSpellingOpensTheStreamAsEventSourceNeeds(String parameter) throws Exception {
+        String topic = "news.query-" + parameter.replace('_', '-');
+        try (SseClient c = open("/v1/stream?topic=" + topic + "&" + parameter + "=" + token("news.*"), Map.of())) {
+            assertStreams(c, topic);
         }
     }
 
@@ -290,7 +294,7 @@ class SubscriberAuthIntegrationTest {
             Awaitility.await().atMost(Duration.ofSeconds(5)).until(c::ended);
             List<SseParser.Event> events = c.events();
             SseParser.Event notice = events.get(events.size() - 1);
-            assertThat(notice.type()).isEqualTo(TokenExpiry.EVENT);
+            assertThat(notice.type()).isEqualTo(StreamEvents.TOKEN_EXPIRED);
             JsonNode data = JSON.readTree(notice.data());
             assertThat(data.get("reason").asText()).isEqualTo("token_expired");
             assertThat(data.get("expiredAt").asText()).isNotEmpty();
@@ -308,7 +312,7 @@ class SubscriberAuthIntegrationTest {
             assertThat(assertRefused(c, 401, "unauthorized").get("reason").asText()).isEqualTo("token_expired");
         }
         // What the application does: a new token, and the last event ID it saw.
-        try (SseClient c = open("/v1/stream?topic=" + topic + "&access_token=" + token("news.*") + "&lastEventId=" + lastSeen, Map.of())) {
+        try (SseClient c = open("/v1/stream?topic=" + topic + "&accessToken=" + token("news.*") + "&lastEventId=" + lastSeen, Map.of())) {
             c.awaitData(2, WAIT);
             cluster.publish(topic, "e5");
             c.awaitData(3, WAIT);

@@ -14,6 +14,7 @@ import dev.herald.publisher.api.BatchPublishHandler;
 import dev.herald.publisher.api.BodyReader;
 import dev.herald.publisher.api.ErrorCode;
 import dev.herald.publisher.api.ErrorResponder;
+import dev.herald.publisher.api.DisconnectHandler;
 import dev.herald.publisher.api.EventParser;
 import dev.herald.publisher.api.HeaderSizeLimit;
 import dev.herald.publisher.api.OpenApiHandler;
@@ -27,6 +28,7 @@ import dev.herald.publisher.metrics.Route;
 import dev.herald.publisher.metrics.TimedRoute;
 import dev.herald.publisher.stream.EventAppender;
 import dev.herald.publisher.stream.ReplicaAcks;
+import dev.herald.publisher.stream.RevocationWriter;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.undertow.Handlers;
 import io.undertow.Undertow;
@@ -94,6 +96,8 @@ public final class Publisher implements AutoCloseable {
         handlers.put(Route.TOPIC, auth.protect(new TopicInfoHandler(connection.async(), settings.redis(), settings.retention(), errors)));
         handlers.put(Route.HISTORY, auth.protect(new TopicEventsHandler(connection.async(), settings.redis(), errors)));
         handlers.put(Route.DELETE_TOPIC, auth.protect(new TopicDeleteHandler(connection.async(), settings.redis(), errors)));
+        handlers.put(Route.DISCONNECT, auth.protect(new DisconnectHandler(bodies, new RevocationWriter(connection.async(), settings.redis().keys()),
+                settings.auth().tokens().clockSkew())));
         handlers.put(Route.OPENAPI, new OpenApiHandler());
         handlers.put(Route.HEALTH, new HealthHandler(connection::isOpen));
         RoutingHandler routes = Handlers.routing()

@@ -75,6 +75,40 @@ class BadInputIntegrationTest {
         assertRefused(publisher.post(PUBLISH, body), 400, "invalid_json");
     }
 
+    /** Every route that reads a body, with a body it would accept. */
+    static Stream<Arguments> bodyRoutes() {
+        return Stream.of(Arguments.of(PUBLISH, "{\"data\":\"x\"}"),
+                Arguments.of("/v1/events", "[{\"topic\":\"" + TOPIC + "\",\"data\":\"x\"}]"),
+                Arguments.of("/v1/disconnect", "{\"topic\":\"" + TOPIC + "\"}"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("bodyRoutes")
+    void aBodyWithoutContentTypeApplicationJsonIsRefusedAsUnsupportedMediaTypeAsACrossSiteFormPostWouldBe(String path, String body) {
+        long controlBefore = publisher.redis().xlen("herald:revocations");
+        for (String contentType : new String[]{null, "text/plain", "application/x-www-form-urlencoded", "multipart/form-data; boundary=x",
+                "application/jsonp", "text/json"}) {
+            HttpRequest.Builder request = HttpRequest.newBuilder(publisher.uri(path)).POST(BodyPublishers.ofString(body));
+            if (contentType != null) {
+                request.header("Content-Type", contentType);
+            }
+            countStoredEntries(); // each refusal is followed by a good publish
+            assertRefused(publisher.send(request.build()), 415, "unsupported_media_type");
+        }
+        assertThat(publisher.redis().xlen("herald:revocations")).as("disconnect requests written").isEqualTo(controlBefore);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("bodyRoutes")
+    void contentTypeApplicationJsonIsAcceptedInAnyCaseAndWithParameters(String path, String body) {
+        for (String contentType : new String[]{"application/json", "Application/JSON", "application/json; charset=utf-8", "APPLICATION/JSON;CHARSET=UTF-8"}) {
+            HttpResponse<String> response = publisher.send(HttpRequest.newBuilder(publisher.uri(path)).header("Content-Type", contentType)
+                    .POST(BodyPublishers.ofString(body)).build());
+
+            assertThat(response.statusCode()).as(contentType + ": " + response.body()).isBetween(200, 299);
+        }
+    }
+
     @Test
     void aRepeatedFieldIsRefusedAsInvalidJsonRatherThanTheLastOneWinning() {
         assertRefused(publisher.post(PUBLISH, "{\"data\":\"a\",\"data\":\"b\"}"), 400, "invalid_json");
@@ -229,7 +263,7 @@ class BadInputIntegrationTest {
     @Test
     void aChunkedBodyOverMaxBodyWithoutContentLengthIsRefusedAsBodyTooLarge() {
         byte[] body = paddedBody(4 * MAX_BODY).getBytes(UTF_8);
-        HttpRequest request = HttpRequest.newBuilder(publisher.uri(PUBLISH))
+        HttpRequest request = HttpRequest.newBuilder(publisher.uri(PUBLISH)).header("Content-Type", "application/json")
                 .POST(BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(body))).build();
 
         assertRefused(publisher.send(request), 413, "body_too_large");
@@ -333,14 +367,14 @@ class BadInputIntegrationTest {
     void anIdempotencyKeyHeaderOutsideOneTo200VisibleAsciiCharactersIsRefusedAsInvalidIdempotencyKey(String key) {
         String header = key.equals("x") ? "x".repeat(201) : key;
         HttpRequest request = HttpRequest.newBuilder(publisher.uri(PUBLISH)).header("Idempotency-Key", header)
-                .POST(BodyPublishers.ofString("{\"data\":\"x\"}")).build();
+                .header("Content-Type", "application/json").POST(BodyPublishers.ofString("{\"data\":\"x\"}")).build();
 
         assertRefused(publisher.send(request), 400, "invalid_idempotency_key");
     }
 
     @Test
     void anEmptyIdempotencyKeyHeaderIsRefusedAsInvalidIdempotencyKey() throws IOException {
-        String answer = rawExchange("POST " + PUBLISH + " HTTP/1.1\r\nHost: 127.0.0.1\r\nIdempotency-Key:\r\nContent-Length: 12\r\n"
+        String answer = rawExchange("POST " + PUBLISH + " HTTP/1.1\r\nHost: 127.0.0.1\r\nIdempotency-Key:\r\nContent-Type: application/json\r\nContent-Length: 12\r\n"
                 + "Connection: close\r\n\r\n{\"data\":\"x\"}");
 
         assertThat(answer).startsWith("HTTP/1.1 400 ").contains("invalid_idempotency_key");
@@ -350,7 +384,7 @@ class BadInputIntegrationTest {
     @Test
     void headersOverMaxHeaderSizeAreRefusedAsHeadersTooLargeInJson() {
         HttpRequest request = HttpRequest.newBuilder(publisher.uri(PUBLISH)).header("X-Padding", "p".repeat(MAX_HEADER_SIZE))
-                .POST(BodyPublishers.ofString("{\"data\":\"x\"}")).build();
+                .header("Content-Type", "application/json").POST(BodyPublishers.ofString("{\"data\":\"x\"}")).build();
 
         assertRefused(publisher.send(request), 431, "headers_too_large");
     }
@@ -371,7 +405,7 @@ class BadInputIntegrationTest {
         for (int i = 0; i < 250; i++) {
             headers.append("X-H").append(i).append(": v\r\n");
         }
-        String answer = rawExchange("POST " + PUBLISH + " HTTP/1.1\r\nHost: 127.0.0.1\r\n" + headers + "Content-Length: 12\r\n\r\n{\"data\":\"x\"}");
+        String answer = rawExchange("POST " + PUBLISH + " HTTP/1.1\r\nHost: 127.0.0.1\r\n" + headers + "Content-Type: application/json\r\nContent-Length: 12\r\n\r\n{\"data\":\"x\"}");
 
         assertThat(answer).startsWith("HTTP/1.1 400 ").containsIgnoringCase("Connection: close");
         assertNothingAppended();

@@ -64,7 +64,7 @@ class GracefulShutdownIntegrationTest {
     void aRequestThatDoesNotFinishWithinTheGraceIsCutOff() throws Exception {
         TestPublisher publisher = TestPublisher.start(redis.uri(), Map.of("herald.publisher.shutdown-grace", "300ms"));
         try (Socket stuck = connect(publisher)) {
-            stuck.getOutputStream().write(("POST /v1/topics/stuck/events HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n{").getBytes(US_ASCII));
+            stuck.getOutputStream().write(("POST /v1/topics/stuck/events HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{").getBytes(US_ASCII));
             TimeUnit.MILLISECONDS.sleep(200);
 
             long start = System.nanoTime();

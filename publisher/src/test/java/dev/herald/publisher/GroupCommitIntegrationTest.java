@@ -80,7 +80,7 @@ class GroupCommitIntegrationTest {
         redis.server().send("CLIENT", "PAUSE", "300", "WRITE");
         CompletableFuture<HttpResponse<String>> blocker = postAsync(topic, "{\"data\":\"first\"}");
         CompletableFuture<HttpResponse<String>> a = postAsync(topic, "{\"data\":\"a\"}", "Idempotency-Key", "k-1");
-        CompletableFuture<HttpResponse<String>> b = postAsync(topic, "{\"data\":\"b\"}", "Idempotency-Key", "k-1");
+        CompletableFuture<HttpResponse<String>> b = postAsync(topic, "{\"data\":\"a\"}", "Idempotency-Key", "k-1");
 
         assertThat(blocker.join().statusCode()).isEqualTo(201);
         JsonNode first = TestPublisher.json(a.join());
@@ -88,6 +88,21 @@ class GroupCommitIntegrationTest {
         assertThat(List.of(a.join().statusCode(), b.join().statusCode())).containsExactlyInAnyOrder(201, 200);
         assertThat(first.get("id").asText()).isEqualTo(second.get("id").asText());
         assertThat(publisher.history(topic)).hasSize(2);
+    }
+
+    @Test
+    void aKeyReusedForAnotherBodyInASharedCallFailsOnlyItsOwnRequest() {
+        String topic = "group-commit-reused";
+        redis.server().send("CLIENT", "PAUSE", "300", "WRITE");
+        CompletableFuture<HttpResponse<String>> blocker = postAsync(topic, "{\"data\":\"first\"}");
+        CompletableFuture<HttpResponse<String>> a = postAsync(topic, "{\"data\":\"a\"}", "Idempotency-Key", "k-1");
+        CompletableFuture<HttpResponse<String>> b = postAsync(topic, "{\"data\":\"b\"}", "Idempotency-Key", "k-1");
+        CompletableFuture<HttpResponse<String>> c = postAsync(topic, "{\"data\":\"c\"}");
+
+        assertThat(blocker.join().statusCode()).isEqualTo(201);
+        assertThat(List.of(a.join().statusCode(), b.join().statusCode())).containsExactlyInAnyOrder(201, 422);
+        assertThat(c.join().statusCode()).isEqualTo(201);
+        assertThat(publisher.history(topic)).hasSize(3);
     }
 
     private static CompletableFuture<HttpResponse<String>> postAsync(String topic, String json, String... headers) {

@@ -6,7 +6,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.herald.publisher.testing.TestPublisher;
 import dev.herald.testing.RedisExtension;
 import java.net.http.HttpResponse;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -51,6 +54,41 @@ class IdempotencyIntegrationTest {
         assertThat(retryBody.get("id").asText()).isEqualTo(firstBody.get("id").asText());
         assertThat(retryBody.get("topic").asText()).isEqualTo("idem-one");
         assertThat(publisher.history("idem-one")).hasSize(1);
+    }
+
+    @Test
+    void aKeyReusedWithAnotherBodyIsAnswered422AndAppendsNothingWhileTheSameBodyIsStillADuplicate() {
+        String id = TestPublisher.json(publisher.post("/v1/topics/idem-reused/events", "{\"data\":\"x\"}", "Idempotency-Key", "k-r")).get("id").asText();
+
+        for (String body : List.of("{\"data\":\"y\"}", "{\"data\":\"x\",\"event\":\"renamed\"}", "{\"data\":\"x\",\"retry\":10}")) {
+            HttpResponse<String> reused = other.post("/v1/topics/idem-reused/events", body, "Idempotency-Key", "k-r");
+            assertThat(reused.statusCode()).as(reused.body()).isEqualTo(422);
+            assertThat(TestPublisher.json(reused).get("error").asText()).isEqualTo("idempotency_key_reused");
+        }
+        HttpResponse<String> batch = publisher.post("/v1/events", "[{\"topic\":\"idem-reused\",\"data\":\"new\"},"
+                + "{\"topic\":\"idem-reused\",\"data\":\"z\",\"idempotencyKey\":\"k-r\"}]");
+        assertThat(batch.statusCode()).as(batch.body()).isEqualTo(422);
+        HttpResponse<String> retry = publisher.post("/v1/topics/idem-reused/events", "{\"data\":\"x\"}", "Idempotency-Key", "k-r");
+
+        assertThat(retry.statusCode()).isEqualTo(200);
+        assertThat(TestPublisher.json(retry).get("id").asText()).isEqualTo(id);
+        assertThat(publisher.history("idem-reused")).extracting(m -> m.getBody().get("d")).containsExactly("x");
+    }
+
+    @Test
+    void aReusedKeyAmongConcurrentPublishesFailsOnlyItsOwnRequest() {
+        publisher.post("/v1/topics/idem-concurrent/events", "{\"data\":\"first\"}", "Idempotency-Key", "taken");
+        List<CompletableFuture<HttpResponse<String>>> answers = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            String key = i == 10 ? "taken" : "c-" + i;
+            answers.add(CompletableFuture.supplyAsync(() -> publisher.post("/v1/topics/idem-concurrent/events", "{\"data\":\"again\"}", "Idempotency-Key", key)));
+        }
+
+        List<Integer> statuses = answers.stream().map(a -> a.join().statusCode()).toList();
+
+        assertThat(statuses.get(10)).isEqualTo(422);
+        assertThat(statuses).filteredOn(s -> s == 201).hasSize(19);
+        assertThat(publisher.history("idem-concurrent")).hasSize(20);
     }
 
     @Test

@@ -19,6 +19,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -32,7 +33,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * {@code docs/openapi.yaml} against the running publisher: it is what the publisher serves, every operation
- * it describes answers, every route the publisher has is described, its example bodies are accepted, and
+ * it describes (but the gateways') answers, every route the publisher has is described, its example bodies are accepted, and
  * its error codes are exactly the ones the publisher answers.
  */
 class OpenApiIntegrationTest {
@@ -98,7 +99,8 @@ class OpenApiIntegrationTest {
             String topic = spec.at("/components/parameters/Topic/example").asText();
             for (Map.Entry<String, JsonNode> example : examples.properties()) {
                 HttpResponse<String> response = publisher.post(path.replace("{topic}", topic), example.getValue().get("value").toString());
-                assertThat(response.statusCode()).as(method + " " + path + " example " + example.getKey() + ": " + response.body()).isEqualTo(201);
+                assertThat(response.statusCode()).as(method + " " + path + " example " + example.getKey() + ": " + response.body())
+                        .isEqualTo(success(operation));
                 tried.add(example.getKey());
             }
         });
@@ -129,12 +131,27 @@ class OpenApiIntegrationTest {
                 assertThat(status.startsWith("2") || statuses.contains(status)).as(method + " " + path + " documents " + status).isTrue()));
     }
 
+    /** The operation's first documented 2xx status: what its examples must get. */
+    private static int success(JsonNode operation) {
+        for (Iterator<String> statuses = operation.path("responses").fieldNames(); statuses.hasNext(); ) {
+            String status = statuses.next();
+            if (status.startsWith("2")) {
+                return Integer.parseInt(status);
+            }
+        }
+        throw new AssertionError("no 2xx response documented");
+    }
+
     private interface OperationVisitor {
         void visit(String method, String path, JsonNode operation);
     }
 
+    /** The publisher's operations: the paths marked {@code x-herald-service: gateway} are the gateways' (ApiDescriptionsTest). */
     private static void forEachOperation(OperationVisitor visitor) {
         for (Map.Entry<String, JsonNode> path : spec.get("paths").properties()) {
+            if (path.getValue().path("x-herald-service").asText().equals("gateway")) {
+                continue;
+            }
             for (Map.Entry<String, JsonNode> op : path.getValue().properties()) {
                 if (METHODS.contains(op.getKey())) {
                     visitor.visit(op.getKey().toUpperCase(Locale.ROOT), path.getKey(), op.getValue());

@@ -66,7 +66,7 @@ public final class ApiKeys {
             }
             String name = item.hasPath("name") ? item.getString("name") : "api-key-" + (i + 1);
             try {
-                Grant grant = new Grant(name, null, patterns(item, "publish"), patterns(item, "subscribe"));
+                Grant grant = new Grant(name, null, null, patterns(item, "publish"), patterns(item, "subscribe"));
                 entries.add(new Entry(HexFormat.of().parseHex(hex), grant));
             } catch (IllegalArgumentException e) {
                 throw new ConfigException.BadValue(c.origin(), where, e.getMessage());

@@ -22,6 +22,8 @@ public enum AuthFailure {
     TOKEN_WRONG_ISSUER,
     /** {@code aud} does not name the configured audience. */
     TOKEN_WRONG_AUDIENCE,
+    /** Its {@code jti} was revoked ({@code POST /v1/disconnect}); refused until the token expires. */
+    TOKEN_REVOKED,
     /** An API key that matches none configured. */
     API_KEY_INVALID;
 

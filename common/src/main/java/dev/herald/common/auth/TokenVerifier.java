@@ -75,6 +75,11 @@ public final class TokenVerifier {
                 AuthConfig.optionalString(c, "herald.auth.jwt.audience"), skew, Clock.systemUTC());
     }
 
+    /** How long past its {@code exp} a token is still accepted. */
+    public Duration clockSkew() {
+        return clockSkew;
+    }
+
     /** True if any key is configured; false means every token is refused. */
     public boolean hasKeys() {
         return keys.configured();
@@ -155,7 +160,7 @@ public final class TokenVerifier {
             throw new AuthException(AuthFailure.TOKEN_WRONG_AUDIENCE, "token audience does not include the one accepted");
         }
         String subject = claims.getSubject();
-        return new Grant(subject == null ? "" : subject, expiresAt, patterns(claims, PUBLISH_CLAIM), patterns(claims, SUBSCRIBE_CLAIM));
+        return new Grant(subject == null ? "" : subject, claims.getJWTID(), expiresAt, patterns(claims, PUBLISH_CLAIM), patterns(claims, SUBSCRIBE_CLAIM));
     }
 
     private static Date dateClaim(JWTClaimsSet claims, String name) {

@@ -13,6 +13,8 @@ import dev.herald.common.topic.Topic;
  *   <li>{@code <prefix>:replication-mark} — a counter the publisher's replica wait writes (standalone and Sentinel only)</li>
  *   <li>{@code <prefix>:presence} — the gateways that report streams (sorted set, scored by last report time)</li>
  *   <li>{@code <prefix>:presence:<gateway>} — one gateway's open streams per topic (hash, short TTL)</li>
+ *   <li>{@code <prefix>:revocations} — the control stream of disconnect requests that every gateway tails</li>
+ *   <li>{@code <prefix>:revoked-tokens} — revoked token IDs (sorted set, scored by when each stops mattering)</li>
  * </ul>
  */
 public record KeyLayout(String prefix) {
@@ -56,5 +58,15 @@ public record KeyLayout(String prefix) {
     /** One gateway's streams per topic; expires unless the gateway keeps reporting. */
     public String presence(String gateway) {
         return prefix + ":presence:" + gateway;
+    }
+
+    /** The control stream of disconnect requests (by subject, topic or token ID) that every gateway tails. */
+    public String revocations() {
+        return prefix + ":revocations";
+    }
+
+    /** Revoked token IDs, each scored by the epoch millisecond its token stops being accepted anyway. */
+    public String revokedTokens() {
+        return prefix + ":revoked-tokens";
     }
 }

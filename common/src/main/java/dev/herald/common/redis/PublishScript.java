@@ -10,6 +10,8 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -18,7 +20,8 @@ import java.util.concurrent.CompletionStage;
 
 /**
  * The server-side script that appends a partition's events to its feed and their topics' histories in
- * one atomic step, skipping events whose idempotency key was already used. Called by SHA; after a Redis
+ * one atomic step, skipping events whose idempotency key was already used (and refusing the call, with
+ * {@link IdempotencyKeyReusedException}, if one was used for another body). Called by SHA; after a Redis
  * restart or failover forgets it ({@code NOSCRIPT}) it is sent once in full, which also caches it again.
  * This class owns the script's argument layout (documented in {@code publish.lua}); callers pass typed values.
  */
@@ -26,6 +29,8 @@ public final class PublishScript {
     private static final String SOURCE = load("/herald/publish.lua");
     private static final String SHA = sha1(SOURCE);
     private static final int VALUES_PER_EVENT = 8;
+    /** The script's refusal of a key reused with another body (publish.lua). */
+    private static final String KEY_REUSED = "ERR herald: idempotency key reused";
 
     private PublishScript() {
     }
@@ -79,19 +84,43 @@ public final class PublishScript {
             args[b + 3] = e.retryMillis() < 0 ? "" : Long.toString(e.retryMillis());
             args[b + 4] = Long.toString(e.historyMaxLen());
             args[b + 5] = Long.toString(e.historyMaxAgeMillis());
-            args[b + 6] = e.idempotencyKey() == null ? "" : "1";
+            args[b + 6] = e.idempotencyKey() == null ? "" : fingerprint(e);
             args[b + 7] = Long.toString(e.historyTtlMillis());
         }
         return call(redis, keys, args).thenApply(PublishScript::appended);
     }
 
+    /** Calls by SHA, sending the script in full on {@code NOSCRIPT}; a refusal of a reused key fails typed. */
     private static CompletionStage<List<Object>> call(RedisClusterAsyncCommands<String, String> redis, String[] keys, String[] args) {
-        return redis.<List<Object>>evalsha(SHA, ScriptOutputType.MULTI, keys, args).exceptionallyCompose(error -> {
-            Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
-            return cause instanceof RedisNoScriptException
-                    ? redis.<List<Object>>eval(SOURCE, ScriptOutputType.MULTI, keys, args)
-                    : CompletableFuture.failedFuture(cause);
+        return redis.<List<Object>>evalsha(SHA, ScriptOutputType.MULTI, keys, args).exceptionallyCompose(error -> cause(error) instanceof RedisNoScriptException
+                ? redis.<List<Object>>eval(SOURCE, ScriptOutputType.MULTI, keys, args)
+                : CompletableFuture.failedFuture(cause(error))
+        ).exceptionallyCompose(error -> {
+            Throwable cause = cause(error);
+            return CompletableFuture.failedFuture(cause.getMessage() != null && cause.getMessage().startsWith(KEY_REUSED)
+                    ? new IdempotencyKeyReusedException(cause.getMessage().substring("ERR ".length()))
+                    : cause);
         });
+    }
+
+    private static Throwable cause(Throwable error) {
+        return error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+    }
+
+    /**
+     * What an idempotency key remembers of its event's body, to tell a retry (same fingerprint) from a reuse
+     * for another event: SHA-256 over the name, retry hint and data, each length-prefixed so no two bodies
+     * share an encoding; 128 bits of it in base64url.
+     */
+    static String fingerprint(Append e) {
+        String name = e.event() == null ? "" : e.event();
+        String canonical = name.length() + ":" + name + "|" + e.retryMillis() + "|" + e.data().length() + ":" + e.data();
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(canonical.getBytes(StandardCharsets.UTF_8));
+            return Base64.getUrlEncoder().withoutPadding().encodeToString(Arrays.copyOf(digest, 16));
+        } catch (NoSuchAlgorithmException impossible) {
+            throw new IllegalStateException(impossible);
+        }
     }
 
     /** The reply is an entry ID and a 0/1 duplicate flag per event. */

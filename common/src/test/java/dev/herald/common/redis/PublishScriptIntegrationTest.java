@@ -303,18 +303,47 @@ class PublishScriptIntegrationTest {
         assertThat(all(KEYS.history(PARTITION, NEWS))).hasSize(1);
         assertThat(all(KEYS.feed(PARTITION))).hasSize(1);
         String key = KEYS.idempotency(PARTITION, NEWS, "order-42");
-        assertThat(sync.get(key)).isEqualTo(first.entryId());
+        assertThat(sync.get(key)).startsWith(first.entryId() + " ");
         assertThat(sync.pttl(key)).isBetween(WINDOW_MS - 10_000, WINDOW_MS);
     }
 
     @Test
     void theSameIdempotencyKeyTwiceInOneCallAppendsTheFirstOnly() throws Exception {
         List<PublishScript.Appended> result = run(LARGE, List.of(
-                Publish.of(NEWS, "a").append("k"), Publish.of(NEWS, "b").append(null), Publish.of(NEWS, "c").append("k")));
+                Publish.of(NEWS, "a").append("k"), Publish.of(NEWS, "b").append(null), Publish.of(NEWS, "a").append("k")));
 
         assertThat(result).extracting(PublishScript.Appended::duplicate).containsExactly(false, false, true);
         assertThat(result.get(2).entryId()).isEqualTo(result.get(0).entryId());
         assertThat(all(KEYS.history(PARTITION, NEWS))).extracting(m -> m.getBody().get("d")).containsExactly("a", "b");
+    }
+
+    @Test
+    void anIdempotencyKeyReusedForAnotherBodyRefusesTheWholeCallAndWritesNothing() throws Exception {
+        PublishScript.Appended first = run(LARGE, List.of(Publish.of(NEWS, "original").append("reused"))).get(0);
+        String stored = sync.get(KEYS.idempotency(PARTITION, NEWS, "reused"));
+
+        for (List<PublishScript.Append> call : List.of(
+                List.of(Publish.of(NEWS, "other").append(null), Publish.of(NEWS, "changed").append("reused")),
+                List.of(new Publish(NEWS, "renamed", "original", "", LARGE, NO_MAX_AGE, NO_TTL).append("reused")),
+                List.of(new Publish(NEWS, "", "original", "5000", LARGE, NO_MAX_AGE, NO_TTL).append("reused")),
+                List.of(Publish.of(NEWS, "x").append("fresh"), Publish.of(NEWS, "y").append("fresh")))) {
+            assertThatThrownBy(() -> run(LARGE, call)).hasCauseInstanceOf(IdempotencyKeyReusedException.class);
+        }
+
+        assertThat(all(KEYS.history(PARTITION, NEWS))).hasSize(1);
+        assertThat(all(KEYS.feed(PARTITION))).hasSize(1);
+        assertThat(sync.get(KEYS.idempotency(PARTITION, NEWS, "reused"))).isEqualTo(stored);
+        assertThat(sync.exists(KEYS.idempotency(PARTITION, NEWS, "fresh"))).isZero();
+        assertThat(run(LARGE, List.of(Publish.of(NEWS, "original").append("reused"))).get(0)).isEqualTo(new PublishScript.Appended(first.entryId(), true));
+    }
+
+    @Test
+    void aKeyStoredWithoutAFingerprintStillAnswersItsRetries() throws Exception {
+        String key = KEYS.idempotency(PARTITION, NEWS, "from-before");
+        sync.set(key, "1-1");
+
+        assertThat(run(LARGE, List.of(Publish.of(NEWS, "anything").append("from-before"))).get(0))
+                .isEqualTo(new PublishScript.Appended("1-1", true));
     }
 
     @Test

@@ -16,6 +16,8 @@ public enum CloseReason {
     WRITE_ERROR(false),
     /** The stream's token expired: closed after a herald.token-expired event; the client resumes with a new token. */
     TOKEN_EXPIRED(false),
+    /** A disconnect request named its token's subject or ID, or one of its topics: closed after a herald.revoked event. */
+    REVOKED(false),
     /** Closed with a retry hint while the gateway drains, so the client reconnects to another gateway. */
     DRAINED(false),
     /** The gateway is stopping. */

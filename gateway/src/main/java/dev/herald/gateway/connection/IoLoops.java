@@ -1,5 +1,6 @@
 package dev.herald.gateway.connection;
 
+import dev.herald.common.revocation.Revocation;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -120,6 +121,20 @@ public final class IoLoops {
         }
         return CompletableFuture.allOf(parts.toArray(CompletableFuture[]::new))
                 .thenApply(v -> parts.stream().map(CompletableFuture::join).toList());
+    }
+
+    /**
+     * Closes the streams {@code revocation} names, each on its own IO thread after a {@code herald.revoked}
+     * notice with a jittered retry hint.
+     */
+    public void revoke(Revocation revocation, RetryHints hints) {
+        for (IoLoop loop : loops) {
+            loop.thread().execute(() -> {
+                for (SseConnection c : loop.connections()) {
+                    c.revokeIfMatches(revocation, hints);
+                }
+            });
+        }
     }
 
     /** Closes every stream, each on its own IO thread. */

@@ -260,7 +260,7 @@ final class PartitionReplay {
         String data = "{\"topic\":\"" + topic.name() + "\",\"reason\":\"" + reason + "\",\"resumeFrom\":\""
                 + state.partition() + ":" + from + "\",\"oldestRetained\":"
                 + (oldest == null ? "null" : "\"" + state.partition() + ":" + oldest + "\"") + "}";
-        String frame = SseEncoder.appendEvent(new StringBuilder(), null, "herald.reset", -1, data).toString();
+        String frame = SseEncoder.appendEvent(new StringBuilder(), null, StreamEvents.RESET, -1, data).toString();
         connection.enqueue(ByteBuffer.wrap(frame.getBytes(StandardCharsets.UTF_8)), 0);
     }
 

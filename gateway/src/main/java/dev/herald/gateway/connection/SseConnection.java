@@ -2,6 +2,7 @@ package dev.herald.gateway.connection;
 
 import dev.herald.common.event.Cursor;
 import dev.herald.common.event.StreamId;
+import dev.herald.common.revocation.Revocation;
 import dev.herald.common.sse.SseEncoder;
 import dev.herald.gateway.dispatch.SharedFrame;
 import dev.herald.gateway.metrics.GatewayMetrics;
@@ -416,6 +417,18 @@ public final class SseConnection {
         queue.add(lastFrame, 0);
         reportPending();
         writeQueued();
+    }
+
+    /** Ends the stream with a {@code herald.revoked} notice if {@code revocation} names its token or one of its topics. */
+    void revokeIfMatches(Revocation revocation, RetryHints hints) {
+        if (closed || closing != null) {
+            return;
+        }
+        boolean matches = admission.tokenMatches(revocation) || revocation.by() == Revocation.By.TOPIC
+                && Arrays.stream(partitions).anyMatch(p -> p.topics().stream().anyMatch(t -> t.name().equals(revocation.value())));
+        if (matches) {
+            closeAfterFlush(RevocationNotice.frame(revocation, hints), CloseReason.REVOKED);
+        }
     }
 
     boolean isClosing() {

@@ -12,7 +12,6 @@ import java.time.Instant;
  * from there with a new token, missing nothing.
  */
 public final class TokenExpiry {
-    public static final String EVENT = "herald.token-expired";
     /** Deadlines further out are treated as this far (keeps nanoTime arithmetic far from overflow). */
     private static final long MAX_MILLIS = 100L * 365 * 24 * 3600 * 1000;
 
@@ -35,7 +34,7 @@ public final class TokenExpiry {
     /** The frame that tells the client, with a jittered reconnection delay. */
     ByteBuffer notice() {
         String data = "{\"reason\":\"token_expired\",\"expiredAt\":\"" + at + "\"}";
-        String frame = SseEncoder.appendEvent(new StringBuilder(), null, EVENT, hints.jitteredMillis(), data).toString();
+        String frame = SseEncoder.appendEvent(new StringBuilder(), null, StreamEvents.TOKEN_EXPIRED, hints.jitteredMillis(), data).toString();
         return ByteBuffer.wrap(frame.getBytes(StandardCharsets.UTF_8));
     }
 }

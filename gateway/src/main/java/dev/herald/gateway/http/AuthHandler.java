@@ -10,6 +10,7 @@ import dev.herald.common.http.JsonResponses;
 import dev.herald.gateway.auth.AuthSettings;
 import dev.herald.gateway.auth.SubscriberGrant;
 import dev.herald.gateway.metrics.GatewayMetrics;
+import dev.herald.gateway.revocation.RevokedTokens;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.server.handlers.Cookie;
@@ -17,7 +18,6 @@ import io.undertow.util.AttachmentKey;
 import io.undertow.util.Headers;
 import java.time.Duration;
 import java.util.ArrayDeque;
-import java.util.Deque;
 import java.util.List;
 
 /**
@@ -25,14 +25,17 @@ import java.util.List;
  *
  * <p>Topics that match {@code herald.auth.public-topics} need nothing. The others need a token, taken from
  * the first of these that is present: an {@code Authorization: Bearer} header, the cookie named by
- * {@code herald.auth.cookie-name}, the {@code access_token} query parameter (for browsers'
+ * {@code herald.auth.cookie-name}, the {@code accessToken} (or {@code access_token}) query parameter (for browsers'
  * {@code EventSource}, which cannot set headers). The token is verified by the shared {@link TokenVerifier}
  * and its {@code herald.subscribe} patterns must match each of those topics. A request that does not pass
  * gets 401 {@code unauthorized} with the verifier's {@code reason} ({@code token_missing},
- * {@code token_invalid}, {@code token_expired}, ...; see {@link AuthFailure}) and
+ * {@code token_invalid}, {@code token_expired}, {@code token_revoked}, ...; see {@link AuthFailure}) and
  * {@code WWW-Authenticate: Bearer}, or 403 {@code forbidden} (valid, but not for one of the topics).
  * An {@code EventSource} treats either as final and stops reconnecting. That is intended: retrying the
  * same request cannot succeed until the application has a new token.
+ *
+ * <p>A token whose {@code jti} was revoked ({@link RevokedTokens}) is refused like an expired one, from the
+ * gateway's memory: the check costs no Redis round trip.
  *
  * <p>A request that passes carries its {@link SubscriberGrant} in {@link #GRANT}, so that the stream ends
  * when the token stops being honoured ({@code exp} plus the clock skew).
@@ -46,15 +49,17 @@ public final class AuthHandler implements HttpHandler {
     private final String cookieName;
     private final Duration clockSkew;
     private final GatewayMetrics metrics;
+    private final RevokedTokens revoked;
     private final HttpHandler next;
 
     /** {@code settings} must be enabled, so that its verifier is set. */
-    public AuthHandler(AuthSettings settings, GatewayMetrics metrics, HttpHandler next) {
+    public AuthHandler(AuthSettings settings, GatewayMetrics metrics, RevokedTokens revoked, HttpHandler next) {
         this.tokens = settings.tokens();
         this.publicTopics = settings.publicTopics();
         this.cookieName = settings.cookieName();
         this.clockSkew = settings.clockSkew();
         this.metrics = metrics;
+        this.revoked = revoked;
         this.next = next;
     }
 
@@ -75,6 +80,9 @@ public final class AuthHandler implements HttpHandler {
                 throw new AuthException(AuthFailure.TOKEN_MISSING, "a token is required for topic '" + restricted.get(0) + "'");
             }
             grant = tokens.verify(token);
+            if (grant.tokenId() != null && revoked.isRevoked(grant.tokenId())) {
+                throw new AuthException(AuthFailure.TOKEN_REVOKED, "the token was revoked");
+            }
         } catch (AuthException e) {
             unauthorized(exchange, e);
             return;
@@ -102,8 +110,8 @@ public final class AuthHandler implements HttpHandler {
         if (cookie != null && !cookie.getValue().isEmpty()) {
             return cookie.getValue();
         }
-        Deque<String> query = exchange.getQueryParameters().get("access_token");
-        return query == null || query.getFirst().isEmpty() ? null : query.getFirst();
+        String query = QueryParameters.first(exchange, QueryParameters.ACCESS_TOKEN);
+        return query == null || query.isEmpty() ? null : query;
     }
 
     private void unauthorized(HttpServerExchange exchange, AuthException e) {

@@ -45,7 +45,7 @@ public final class Refusals {
             this.message = message;
         }
 
-        String code() {
+        public String code() {
             return name().toLowerCase(Locale.ROOT);
         }
     }

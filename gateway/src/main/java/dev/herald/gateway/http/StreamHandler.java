@@ -23,7 +23,7 @@ import java.util.function.Supplier;
 
 /**
  * {@code GET /v1/stream?topic=a&topic=b}: validates the topics and the resume point ({@code Last-Event-ID}
- * header, else {@code lastEventId} query parameter), answers bad requests with a JSON 400 before anything
+ * header, else the {@code lastEventId} or {@code last_event_id} query parameter), answers bad requests with a JSON 400 before anything
  * is streamed, then opens the event stream. While the gateway starts, drains or is overloaded, or when a
  * client address reconnects faster than allowed, a valid request is refused with a retry hint instead (see {@link Refusals}). The
  * stream takes over what the handlers in front of it settled: the token's expiry ({@link AuthHandler}) and
@@ -106,6 +106,7 @@ public final class StreamHandler implements HttpHandler {
         // Taken before the stream writes its head: a lease still attached then is given back as unused.
         StreamLease lease = exchange.removeAttachment(StreamLease.KEY);
         Admission admission = new Admission(grant == null ? null : new TokenExpiry(grant.expiresAt(), retryHints),
+                grant == null ? null : grant.grant().subject(), grant == null ? null : grant.grant().tokenId(),
                 lease == null ? StreamLease.NONE : lease);
         // Dispatching keeps the exchange open after this handler returns; the stream runs on this IO thread.
         exchange.dispatch(SameThreadExecutor.INSTANCE, () -> opener.open(exchange, topics, resumeFrom, opening(), admission));
@@ -114,8 +115,7 @@ public final class StreamHandler implements HttpHandler {
     private Cursor resumePoint(HttpServerExchange exchange) {
         String header = exchange.getRequestHeaders().getFirst(LAST_EVENT_ID);
         if (header == null) {
-            Deque<String> param = exchange.getQueryParameters().get("lastEventId");
-            header = param == null ? null : param.getFirst();
+            header = QueryParameters.first(exchange, QueryParameters.LAST_EVENT_ID);
         }
         // An empty id is what a client that never saw an event has: start from now.
         if (header == null || header.isBlank()) {

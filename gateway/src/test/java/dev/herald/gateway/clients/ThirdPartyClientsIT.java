@@ -97,7 +97,7 @@ class ThirdPartyClientsIT {
 
     private static String publish(String topic, String data) throws Exception {
         HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + publisher.port() + "/v1/topics/" + topic + "/events"))
-                .POST(HttpRequest.BodyPublishers.ofString("{\"data\":\"" + data + "\"}")).build(), HttpResponse.BodyHandlers.ofString());
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString("{\"data\":\"" + data + "\"}")).build(), HttpResponse.BodyHandlers.ofString());
         assertThat(r.statusCode()).isEqualTo(201);
         return data;
     }

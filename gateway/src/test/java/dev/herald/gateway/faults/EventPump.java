@@ -72,7 +72,7 @@ final class EventPump implements AutoCloseable {
             check.attempted(topic, data);
             try {
                 HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + publisherPort + "/v1/topics/" + topic + "/events"))
-                        .timeout(Duration.ofSeconds(10))
+                        .timeout(Duration.ofSeconds(10)).header("Content-Type", "application/json")
                         .POST(HttpRequest.BodyPublishers.ofString("{\"data\":\"" + data + "\"}")).build(), HttpResponse.BodyHandlers.ofString());
                 if (r.statusCode() == 201) {
                     check.acknowledged(topic, data);

@@ -3,6 +3,7 @@ package dev.herald.publisher.api;
 import dev.herald.common.http.JsonResponses;
 import io.undertow.io.Receiver;
 import io.undertow.server.HttpServerExchange;
+import io.undertow.util.Headers;
 import io.undertow.util.SameThreadExecutor;
 import java.io.IOException;
 import java.util.concurrent.CompletableFuture;
@@ -16,6 +17,12 @@ import java.util.function.BiFunction;
  * one declared over the limit, by Undertow's receiver. The limit is enforced here, not by Undertow's
  * {@code MAX_ENTITY_SIZE}: that one drops a chunked upload's connection without an answer, while this
  * answers {@code 413} whether or not the request declared a {@code Content-Length}.
+ *
+ * <p>Only a body declared {@code Content-Type: application/json} (parameters such as {@code charset} allowed,
+ * any case) is read; anything else is answered {@code 415} unread. Besides telling a client that sent the
+ * wrong thing, this stops a cross-site HTML form (which can only send form, multipart or text bodies, and does
+ * so without a CORS preflight) from publishing through a browser that holds no credentials at all when
+ * authentication is off.
  */
 public final class BodyReader {
     private final int maxBodyBytes;
@@ -31,6 +38,10 @@ public final class BodyReader {
     }
 
     public void read(HttpServerExchange exchange, BiFunction<HttpServerExchange, byte[], CompletableFuture<Answer>> action) {
+        if (!isJson(exchange.getRequestHeaders().getFirst(Headers.CONTENT_TYPE))) {
+            errors.answer(exchange, ErrorCode.UNSUPPORTED_MEDIA_TYPE, "the body must be sent with Content-Type: application/json");
+            return;
+        }
         long declared = exchange.getRequestContentLength();
         if (declared >= 0 && declared <= maxBodyBytes) {
             exchange.dispatch(SameThreadExecutor.INSTANCE, () -> DeclaredLengthBody.read(exchange, (int) declared,
@@ -54,6 +65,16 @@ public final class BodyReader {
         } else {
             errors.answer(exchange, ErrorCode.INVALID_BODY, "request body could not be read: " + error.getMessage());
         }
+    }
+
+    /** True for {@code application/json}, with any parameters, in any case. */
+    static boolean isJson(String contentType) {
+        if (contentType == null) {
+            return false;
+        }
+        int semicolon = contentType.indexOf(';');
+        String mediaType = (semicolon < 0 ? contentType : contentType.substring(0, semicolon)).strip();
+        return mediaType.equalsIgnoreCase("application/json");
     }
 
     private void run(HttpServerExchange exchange, byte[] body, BiFunction<HttpServerExchange, byte[], CompletableFuture<Answer>> action) {

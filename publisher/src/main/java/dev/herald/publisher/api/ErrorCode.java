@@ -30,6 +30,13 @@ public enum ErrorCode {
     BODY_TOO_LARGE(413),
     EVENT_TOO_LARGE(413),
     BATCH_TOO_LARGE(413),
+    /** A body sent without {@code Content-Type: application/json}; it was not read. */
+    UNSUPPORTED_MEDIA_TYPE(415),
+    /**
+     * An idempotency key already used within its window for an event with another body (Stripe's rule):
+     * nothing of the request was appended; a new event needs a new key.
+     */
+    IDEMPOTENCY_KEY_REUSED(422),
     /** Request headers over {@code herald.publisher.limits.max-header-size}. */
     HEADERS_TOO_LARGE(431),
     /** A bug in the publisher, not a problem with the request or with Redis; logged with its stack trace. */

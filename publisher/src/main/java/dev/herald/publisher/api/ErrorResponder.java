@@ -3,6 +3,7 @@ package dev.herald.publisher.api;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.herald.common.auth.AuthException;
 import dev.herald.common.http.JsonResponses;
+import dev.herald.common.redis.IdempotencyKeyReusedException;
 import dev.herald.common.http.LingeringClose;
 import dev.herald.publisher.auth.AccessDeniedException;
 import dev.herald.publisher.metrics.PublisherMetrics;
@@ -72,6 +73,9 @@ public final class ErrorResponder {
             answer(exchange, refused.code(), refused.getMessage());
         } else if (cause instanceof AccessDeniedException denied) {
             answer(exchange, ErrorCode.FORBIDDEN, denied.getMessage());
+        } else if (cause instanceof IdempotencyKeyReusedException) {
+            answer(exchange, ErrorCode.IDEMPOTENCY_KEY_REUSED, "an idempotency key of this request was already used, within its window,"
+                    + " for an event with another body; nothing was appended: send a new event with a new key");
         } else if (cause instanceof NotReplicatedException notReplicated) {
             LOG.warn("publish not replicated: {}", notReplicated.getMessage());
             exchange.getResponseHeaders().put(Headers.RETRY_AFTER, "1");

@@ -90,7 +90,8 @@ public final class EventParser {
         }
     }
 
-    private static JsonNode readJson(byte[] body) {
+    /** Reads a body as one strict JSON document (see {@link #READER}). */
+    static JsonNode readJson(byte[] body) {
         if (body.length == 0) {
             throw new ApiException(ErrorCode.INVALID_JSON, "body is empty; a JSON document is required");
         }

@@ -1,6 +1,7 @@
 package dev.herald.publisher.auth;
 
 import dev.herald.common.auth.Grant;
+import dev.herald.common.auth.TopicPattern;
 import dev.herald.common.topic.Topic;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.util.AttachmentKey;
@@ -32,6 +33,17 @@ public final class Access {
             if (!grant.mayPublish(topic)) {
                 throw new AccessDeniedException("'" + grant.subject() + "' may not publish to topic '" + topic + "'");
             }
+        }
+    }
+
+    /**
+     * Throws {@link AccessDeniedException} unless the request may publish to every topic (its publish patterns
+     * include {@code *}): what acting on streams of any topic, such as disconnecting a subject, needs.
+     */
+    public static void requirePublishToAll(HttpServerExchange exchange) {
+        Grant grant = grant(exchange);
+        if (!grant.publish().patterns().contains(TopicPattern.of("*"))) {
+            throw new AccessDeniedException("'" + grant.subject() + "' may not publish to every topic ('*')");
         }
     }
 

@@ -13,6 +13,7 @@ public enum Route {
     TOPIC("GET", "/v1/topics/{topic}"),
     HISTORY("GET", "/v1/topics/{topic}/events"),
     DELETE_TOPIC("DELETE", "/v1/topics/{topic}"),
+    DISCONNECT("POST", "/v1/disconnect"),
     OPENAPI("GET", "/v1/openapi.yaml"),
     HEALTH("GET", "/health"),
     /** Requests that matched no route or used a method the route does not allow (404, 405); no method or path. */

@@ -1,5 +1,6 @@
 package dev.herald.publisher.stream;
 
+import dev.herald.common.redis.IdempotencyKeyReusedException;
 import dev.herald.common.redis.PublishScript;
 import io.lettuce.core.RedisCommandExecutionException;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
@@ -196,8 +197,8 @@ final class PartitionAppender {
 
     private static boolean refusedBeforeWriting(Throwable error) {
         Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
-        return cause instanceof RedisCommandExecutionException && cause.getMessage() != null
-                && cause.getMessage().startsWith(REFUSED_BEFORE_WRITING);
+        return cause instanceof IdempotencyKeyReusedException || cause instanceof RedisCommandExecutionException
+                && cause.getMessage() != null && cause.getMessage().startsWith(REFUSED_BEFORE_WRITING);
     }
 
     private static void complete(List<Pending> call, List<PublishScript.Appended> results, Throwable error) {
