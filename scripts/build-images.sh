@@ -98,5 +98,6 @@ for target in publisher gateway; do
         -t "herald/$target:local" "$ROOT"
 done
 # Each build leaves the previous images and its intermediate stages untagged; without this, repeated CI
-# runs fill the disk (about 0.8 GB a build). The bases stay (tagged).
-podman image prune -f >/dev/null
+# runs fill the disk (about 0.8 GB a build). The bases stay (tagged). An old image that a running container
+# still uses (a compose stack left up, a test running beside this build) cannot go: that is no reason to fail.
+podman image prune -f >/dev/null 2>&1 || echo "note: some unused images were kept (a container still uses them)" >&2
