@@ -4,13 +4,15 @@
 -- otherwise the ID it was appended under is returned and nothing is written, on any publisher instance.
 -- KEYS[1]      the partition feed
 -- KEYS[2i]     the history stream of event i (same hash tag as the feed)
--- KEYS[2i+1]   the idempotency key of event i (same hash tag); for an event without one, any key of the
---              partition (it is not touched)
+-- KEYS[2i+1]   the idempotency key or the ID-index key of event i (same hash tag); for an event with
+--              neither, any key of the partition (it is not touched)
 -- ARGV[1]      feed MAXLEN (approximate)
 -- ARGV[2]      idempotency window in ms
 -- ARGV[3..]    per event, eight values: topic, event name, data, retry ("" for none),
 --              history MAXLEN (approximate, 0 for none), history max age in ms (0 for none),
---              "1" if KEYS[2i+1] is the event's idempotency key, else "",
+--              "1" if KEYS[2i+1] is the event's idempotency key, "x" if it is its ID-index key (set to the
+--              entry ID after every append, so a repeated ID names its latest event; kept as long as the
+--              history, or the window without a history TTL), else "",
 --              history TTL in ms (0 for none): the history expires that long after its last append, so
 --              idle topics leave Redis
 -- Returns two values per event, in order: its entry ID, and 1 if it had been appended before under its
@@ -48,7 +50,7 @@ for i = 1, events do
   if not tonumber(ARGV[b + 4]) or not tonumber(ARGV[b + 5]) or not tonumber(ARGV[b + 7]) then
     return redis.error_reply('ERR herald: history MAXLEN, max age and TTL must be numbers')
   end
-  wrong = refuseWrongType(KEYS[2 * i], 'stream') or (ARGV[b + 6] == '1' and refuseWrongType(KEYS[2 * i + 1], 'string'))
+  wrong = refuseWrongType(KEYS[2 * i], 'stream') or (ARGV[b + 6] ~= '' and refuseWrongType(KEYS[2 * i + 1], 'string'))
   if wrong then
     return wrong
   end
@@ -63,7 +65,7 @@ for i = 1, events do
   local history, idempotency = KEYS[2 * i], KEYS[2 * i + 1]
   local b = 3 + (i - 1) * 8
   local topic, name, data, retry = ARGV[b], ARGV[b + 1], ARGV[b + 2], ARGV[b + 3]
-  local historyMaxLen, historyMaxAgeMs, keyed = ARGV[b + 4], tonumber(ARGV[b + 5]), ARGV[b + 6] == '1'
+  local historyMaxLen, historyMaxAgeMs, keyed, indexed = ARGV[b + 4], tonumber(ARGV[b + 5]), ARGV[b + 6] == '1', ARGV[b + 6] == 'x'
   local historyTtlMs = tonumber(ARGV[b + 7])
   local earlier = keyed and redis.call('GET', idempotency)
   if earlier then
@@ -82,6 +84,8 @@ for i = 1, events do
     appended[history] = {tonumber(string.match(id, '^(%d+)')), historyMaxAgeMs, historyTtlMs}
     if keyed then
       redis.call('SET', idempotency, id, 'PX', window)
+    elseif indexed then
+      redis.call('SET', idempotency, id, 'PX', historyTtlMs > 0 and string.format('%.0f', historyTtlMs) or window)
     end
     result[2 * i - 1], result[2 * i] = id, 0
   end
