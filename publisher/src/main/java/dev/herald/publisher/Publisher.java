@@ -22,6 +22,7 @@ import dev.herald.publisher.api.TopicDeleteHandler;
 import dev.herald.publisher.api.TopicEventsHandler;
 import dev.herald.publisher.api.TopicInfoHandler;
 import dev.herald.publisher.auth.AuthHandler;
+import dev.herald.publisher.mercure.MercurePublishHandler;
 import dev.herald.publisher.metrics.PublisherMetrics;
 import dev.herald.publisher.metrics.Route;
 import dev.herald.publisher.metrics.TimedRoute;
@@ -96,6 +97,7 @@ public final class Publisher implements AutoCloseable {
         handlers.put(Route.DELETE_TOPIC, auth.protect(new TopicDeleteHandler(connection.async(), settings.redis(), errors)));
         handlers.put(Route.OPENAPI, new OpenApiHandler());
         handlers.put(Route.HEALTH, new HealthHandler(connection::isOpen));
+        handlers.put(Route.MERCURE_PUBLISH, new MercurePublishHandler(bodies, appender, settings.auth().tokens(), errors, settings.maxEventBytes()));
         RoutingHandler routes = Handlers.routing()
                 .setFallbackHandler(new TimedRoute(Route.OTHER, errors.counting(ErrorCode.NOT_FOUND, Routes.NOT_FOUND), metrics))
                 .setInvalidMethodHandler(new TimedRoute(Route.OTHER, errors.counting(ErrorCode.METHOD_NOT_ALLOWED, Routes.METHOD_NOT_ALLOWED), metrics));

@@ -3,6 +3,7 @@ package dev.herald.publisher.api;
 import dev.herald.common.http.JsonResponses;
 import io.undertow.io.Receiver;
 import io.undertow.server.HttpServerExchange;
+import io.undertow.util.Headers;
 import io.undertow.util.SameThreadExecutor;
 import java.io.IOException;
 import java.util.concurrent.CompletableFuture;
@@ -26,7 +27,7 @@ public final class BodyReader {
         this.errors = errors;
     }
 
-    /** The answer to a successful request: a status and a JSON body. */
+    /** The answer to a successful request: a status and a JSON body (a {@code String} is sent as {@code text/plain}). */
     public record Answer(int status, Object body) {
     }
 
@@ -65,7 +66,11 @@ public final class BodyReader {
             return;
         }
         answer.whenComplete((result, error) -> IoThread.answer(exchange, () -> {
-            if (error == null) {
+            if (error == null && result.body() instanceof String text) {
+                exchange.setStatusCode(result.status());
+                exchange.getResponseHeaders().put(Headers.CONTENT_TYPE, "text/plain; charset=utf-8");
+                exchange.getResponseSender().send(text);
+            } else if (error == null) {
                 JsonResponses.send(exchange, result.status(), result.body());
             } else {
                 errors.fail(exchange, error);
