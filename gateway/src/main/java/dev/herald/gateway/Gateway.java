@@ -6,6 +6,7 @@ import dev.herald.common.http.HealthHandler;
 import dev.herald.common.http.Listeners;
 import dev.herald.common.http.Metrics;
 import dev.herald.common.http.Routes;
+import dev.herald.common.mercure.MercureUpdate;
 import dev.herald.common.redis.RedisConnector;
 import dev.herald.common.redis.RedisLink;
 import dev.herald.common.startup.RedisVersion;
@@ -21,10 +22,13 @@ import dev.herald.gateway.http.AuthHandler;
 import dev.herald.gateway.http.ClientAddress;
 import dev.herald.gateway.http.ConnectionsHandler;
 import dev.herald.gateway.http.DemoPageHandler;
+import dev.herald.gateway.http.ReconnectLimiter;
 import dev.herald.gateway.http.Refusals;
 import dev.herald.gateway.http.RequestHeaderLimitHandler;
 import dev.herald.gateway.http.StreamHandler;
 import dev.herald.gateway.http.StreamLimitHandler;
+import dev.herald.gateway.mercure.MercureResume;
+import dev.herald.gateway.mercure.MercureSubscribeHandler;
 import dev.herald.gateway.metrics.GatewayMetrics;
 import dev.herald.gateway.presence.PresenceReporter;
 import dev.herald.gateway.read.FeedPositions;
@@ -97,6 +101,7 @@ public final class Gateway implements AutoCloseable {
         DemoPageHandler demoPage = new DemoPageHandler();
         RoutingHandler routes = Handlers.routing()
                 .get("/v1/stream", streamEndpoint(opener))
+                .get("/.well-known/mercure", mercureEndpoint(opener))
                 .get("/health", new HealthHandler(this::isReady))
                 .get("/demo", demoPage)
                 .get("/demo/", demoPage)
@@ -146,6 +151,24 @@ public final class Gateway implements AutoCloseable {
         AuthSettings auth = settings.auth();
         if (auth.enabled()) {
             handler = new AuthHandler(auth, metrics, handler);
+        }
+        return handler;
+    }
+
+    /**
+     * {@code GET /.well-known/mercure}: the stream limits (if any), then the Mercure subscription, which
+     * authenticates by itself (Mercure tokens, anonymous subscribers).
+     */
+    private HttpHandler mercureEndpoint(StreamOpener opener) {
+        Refusals refusals = new Refusals(settings.retry().toMillis(), metrics);
+        ClientAddress addresses = new ClientAddress(settings.trustForwardedFor());
+        int partition = settings.redis().partitions().partitionOf(MercureUpdate.HERALD_TOPIC);
+        HttpHandler handler = new MercureSubscribeHandler(opener, settings.mercure(),
+                new MercureResume(commands.async(), settings.redis().keys(), partition), partition, settings.maxTopics(),
+                this::refusalReason, refusals, new ReconnectLimiter(settings.reconnectPerSecond(), settings.reconnectBurst()), addresses,
+                new RetryHints(settings.retry().toMillis()));
+        if (settings.maxStreams() > 0 || settings.maxStreamsPerAddress() > 0) {
+            handler = new StreamLimitHandler(settings.maxStreams(), settings.maxStreamsPerAddress(), addresses, refusals, handler);
         }
         return handler;
     }

@@ -1,6 +1,7 @@
 package dev.herald.gateway.dispatch;
 
 import dev.herald.common.event.Cursor;
+import dev.herald.common.mercure.MercureUpdate;
 import dev.herald.common.event.Event;
 import dev.herald.common.event.StreamId;
 import dev.herald.common.sse.SseEncoder;
@@ -31,13 +32,15 @@ public final class SharedFrame {
     private final StreamId id;
     private final Topic topic;
     private final long publishedMicros;
+    private final MercureUpdate mercure;
 
-    private SharedFrame(ByteBuffer bytes, int partition, StreamId id, Topic topic, long publishedMicros) {
+    private SharedFrame(ByteBuffer bytes, int partition, StreamId id, Topic topic, long publishedMicros, MercureUpdate mercure) {
         this.bytes = bytes;
         this.partition = partition;
         this.id = id;
         this.topic = topic;
         this.publishedMicros = publishedMicros;
+        this.mercure = mercure;
     }
 
     public static SharedFrame encode(int partition, Event event) {
@@ -47,13 +50,20 @@ public final class SharedFrame {
     /** Encodes events of one partition, in order: one read-only direct slab per topic. */
     public static List<SharedFrame> encodeAll(int partition, List<Event> events) {
         byte[][] encoded = new byte[events.size()][];
+        MercureUpdate[] updates = new MercureUpdate[events.size()];
         Map<Topic, ByteBuffer> slabs = new HashMap<>();
         Map<Topic, Integer> sizes = new HashMap<>();
         StringBuilder text = new StringBuilder(256);
         for (int i = 0; i < encoded.length; i++) {
             Event e = events.get(i);
             text.setLength(0);
-            SseEncoder.appendEvent(text, Cursor.encodeOne(partition, e.id()), e.event(), e.retryMillis(), e.data());
+            updates[i] = MercureUpdate.HERALD_TOPIC.equals(e.topic()) ? MercureUpdate.decode(e.data()) : null;
+            if (updates[i] != null) {
+                // A Mercure update carries its own ID; its subscribers read one partition, so no cursor is needed.
+                SseEncoder.appendEvent(text, updates[i].sseId(e.id()), e.event(), e.retryMillis(), updates[i].data());
+            } else {
+                SseEncoder.appendEvent(text, Cursor.encodeOne(partition, e.id()), e.event(), e.retryMillis(), e.data());
+            }
             encoded[i] = text.toString().getBytes(StandardCharsets.UTF_8);
             sizes.merge(e.topic(), encoded[i].length, Integer::sum);
         }
@@ -65,7 +75,7 @@ public final class SharedFrame {
             int start = slab.position();
             slab.put(encoded[i]);
             ByteBuffer frame = slab.duplicate().position(start).limit(slab.position()).slice().asReadOnlyBuffer();
-            frames.add(new SharedFrame(frame, partition, e.id(), e.topic(), e.publishedMicros()));
+            frames.add(new SharedFrame(frame, partition, e.id(), e.topic(), e.publishedMicros(), updates[i]));
         }
         return frames;
     }
@@ -98,5 +108,10 @@ public final class SharedFrame {
 
     public long publishedMicros() {
         return publishedMicros;
+    }
+
+    /** The Mercure update this frame encodes (its {@code id:} is the update's), or {@code null} for Herald's own events. */
+    public MercureUpdate mercure() {
+        return mercure;
     }
 }

@@ -1,0 +1,12 @@
+package dev.herald.gateway.mercure;
+
+import dev.herald.common.auth.TokenVerifier;
+
+/**
+ * {@code herald.mercure.*} on the gateway.
+ *
+ * @param anonymousSubscribers whether a subscriber without a token is served (public updates only)
+ * @param tokens               verifies Mercure tokens ({@code herald.auth.jwt.*}); refuses every token without keys
+ */
+public record MercureSettings(boolean anonymousSubscribers, TokenVerifier tokens) {
+}

@@ -1,0 +1,208 @@
+package dev.herald.gateway.mercure;
+
+import static dev.herald.gateway.mercure.MercureHubClient.publish;
+import static dev.herald.gateway.mercure.MercureHubClient.subscribePath;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.herald.common.auth.Tokens;
+import dev.herald.gateway.testing.SseClient;
+import dev.herald.gateway.testing.TestCluster;
+import dev.herald.testing.RedisExtension;
+import dev.herald.testing.SseParser;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * Mercure subscriptions on two in-process gateways with a real publisher and Redis: selectors, private updates,
+ * and Last-Event-ID resume on the other gateway from publisher-supplied, generated and {@code earliest} IDs.
+ * Each test uses topics of its own, so what another test publishes is filtered out like any other topic.
+ */
+class MercureSubscribeIntegrationTest {
+    private static final Duration WAIT = Duration.ofSeconds(15);
+
+    @RegisterExtension
+    static RedisExtension redis = new RedisExtension();
+
+    static TestCluster cluster;
+    static URI hub;
+
+    @BeforeAll
+    static void start() {
+        cluster = TestCluster.start(redis.uri(), 2, Map.of("herald.auth.jwt.hs256-secret", Tokens.SECRET));
+        hub = URI.create("http://127.0.0.1:" + cluster.publisher().port() + "/.well-known/mercure");
+    }
+
+    @AfterAll
+    static void stop() {
+        cluster.close();
+    }
+
+    private static int gatewayA() {
+        return cluster.gateway(0).port();
+    }
+
+    private static int gatewayB() {
+        return cluster.gateway(1).port();
+    }
+
+    private static SseClient subscribe(int port, List<String> selectors, String extraQuery, Map<String, String> headers) throws Exception {
+        SseClient c = SseClient.open(port, subscribePath(selectors, extraQuery), headers);
+        assertThat(c.status()).as(c.errorBody()).isEqualTo(200);
+        Awaitility.await().atMost(WAIT).until(() -> !c.comments().isEmpty());
+        return c;
+    }
+
+    @Test
+    void selectorsDeliverExactlyTheMatchingUpdatesWithTheirIdsTypesAndData() throws Exception {
+        try (SseClient exact = subscribe(gatewayA(), List.of("https://ex.com/sel/1"), "", Map.of());
+             SseClient template = subscribe(gatewayA(), List.of("https://ex.com/sel/{id}"), "", Map.of());
+             SseClient alternate = subscribe(gatewayB(), List.of("urn:sel:alt"), "", Map.of());
+             SseClient star = subscribe(gatewayB(), List.of("*"), "", Map.of())) {
+            publish(hub, "topic", "https://ex.com/sel/1", "data", "one\ntwo", "id", "sel-1", "type", "book");
+            publish(hub, "topic", "https://ex.com/sel/2", "topic", "urn:sel:alt", "data", "second", "id", "sel-2");
+            publish(hub, "topic", "https://ex.com/other/3", "data", "third", "id", "sel-3");
+            String generated = publish(hub, "topic", "https://ex.com/sel/4", "data", "fourth");
+
+            Awaitility.await().atMost(WAIT).until(() -> template.events().size() >= 3); // one is a "book", not a "message"
+            alternate.awaitData(1, WAIT);
+            Awaitility.await().atMost(WAIT).until(() -> star.events().stream().anyMatch(e -> e.lastEventId().equals(generated)));
+            Awaitility.await().atMost(WAIT).until(() -> exact.events().size() == 1);
+            Thread.sleep(200); // anything not matching would have arrived by now
+
+            SseParser.Event book = exact.events().get(0);
+            assertThat(book.type()).isEqualTo("book");
+            assertThat(book.data()).isEqualTo("one\ntwo");
+            assertThat(book.lastEventId()).isEqualTo("sel-1");
+            assertThat(template.events()).extracting(SseParser.Event::lastEventId).containsExactly("sel-1", "sel-2", generated);
+            assertThat(generated).startsWith("urn:herald:");
+            assertThat(alternate.events()).extracting(SseParser.Event::lastEventId).containsExactly("sel-2");
+            assertThat(star.events()).extracting(SseParser.Event::lastEventId).containsSubsequence("sel-1", "sel-2", "sel-3", generated);
+            assertThat(exact.header("Link")).isEqualTo("</.well-known/mercure>; rel=\"mercure\"");
+        }
+    }
+
+    @Test
+    void privateUpdatesReachOnlySubscribersWhoseTokenMatchesOneOfTheirTopics() throws Exception {
+        String books = MercureHubClient.token(List.of(), List.of("https://ex.com/priv/{id}"), null);
+        String films = MercureHubClient.token(List.of(), List.of("https://ex.com/films/{id}"), null);
+        List<String> selector = List.of("https://ex.com/priv/{id}");
+        try (SseClient anonymous = subscribe(gatewayA(), selector, "", Map.of());
+             SseClient bearer = subscribe(gatewayA(), selector, "", Map.of("Authorization", "Bearer " + books));
+             SseClient cookie = subscribe(gatewayB(), selector, "", Map.of("Cookie", "mercureAuthorization=" + books));
+             SseClient query = subscribe(gatewayB(), selector, "authorization=" + books, Map.of());
+             SseClient other = subscribe(gatewayB(), selector, "", Map.of("Authorization", "Bearer " + films))) {
+            publish(hub, "topic", "https://ex.com/priv/1", "data", "secret", "private", "on", "id", "priv-1");
+            publish(hub, "topic", "https://ex.com/priv/2", "data", "public", "id", "priv-2");
+
+            for (SseClient c : List.of(bearer, cookie, query)) {
+                c.awaitData(2, WAIT);
+                assertThat(c.data()).containsExactly("secret", "public");
+            }
+            for (SseClient c : List.of(anonymous, other)) {
+                c.awaitData(1, WAIT);
+            }
+            Thread.sleep(200);
+            assertThat(anonymous.data()).containsExactly("public");
+            assertThat(other.data()).containsExactly("public");
+        }
+    }
+
+    @Test
+    void lastEventIdResumesExactlyOnTheOtherGatewayFromAnyKindOfId() throws Exception {
+        List<String> selector = List.of("https://ex.com/resume/{n}");
+        List<String> ids = new ArrayList<>();
+        try (SseClient first = subscribe(gatewayA(), selector, "", Map.of())) {
+            for (int i = 0; i < 10; i++) {
+                ids.add(publish(hub, "topic", "https://ex.com/resume/" + i, "data", "r" + i, "id", "resume-" + i));
+            }
+            first.awaitData(10, WAIT);
+            assertThat(first.events()).extracting(SseParser.Event::lastEventId).containsExactlyElementsOf(ids);
+        }
+        String generated = publish(hub, "topic", "https://ex.com/resume/10", "data", "r10");
+        publish(hub, "topic", "https://ex.com/resume/11", "data", "r11", "id", "resume-11");
+
+        try (SseClient header = subscribe(gatewayB(), selector, "lastEventID=resume-0", Map.of("Last-Event-ID", "resume-6"))) {
+            header.awaitData(5, WAIT);
+            Thread.sleep(200);
+            assertThat(header.data()).as("the header wins over the query parameter").containsExactly("r7", "r8", "r9", "r10", "r11");
+            assertThat(header.header("Last-Event-ID")).isEqualTo("resume-6");
+        }
+        try (SseClient query = subscribe(gatewayA(), selector, "lastEventID=" + URLEncoder.encode(generated, StandardCharsets.UTF_8), Map.of())) {
+            query.awaitData(1, WAIT);
+            Thread.sleep(200);
+            assertThat(query.data()).containsExactly("r11");
+        }
+        try (SseClient earliest = subscribe(gatewayB(), selector, "lastEventID=earliest", Map.of())) {
+            earliest.awaitData(12, WAIT);
+            assertThat(earliest.data()).startsWith("r0", "r1").endsWith("r10", "r11").hasSize(12);
+            assertThat(earliest.header("Last-Event-ID")).isEqualTo("earliest");
+        }
+    }
+
+    @Test
+    void aRepeatedIdResumesFromItsLatestUpdateAndANewStreamNamesItsLivePosition() throws Exception {
+        List<String> selector = List.of("urn:repeat");
+        publish(hub, "topic", "urn:repeat", "data", "a", "id", "same");
+        publish(hub, "topic", "urn:repeat", "data", "b");
+        publish(hub, "topic", "urn:repeat", "data", "c", "id", "same");
+        publish(hub, "topic", "urn:repeat", "data", "d");
+        try (SseClient resumed = subscribe(gatewayA(), selector, "", Map.of("Last-Event-ID", "same"))) {
+            resumed.awaitData(1, WAIT);
+            Thread.sleep(200);
+            assertThat(resumed.data()).containsExactly("d");
+        }
+        String position;
+        try (SseClient fresh = subscribe(gatewayB(), selector, "", Map.of())) {
+            position = fresh.header("Last-Event-ID");
+            assertThat(position).startsWith("urn:herald:");
+            publish(hub, "topic", "urn:repeat", "data", "e");
+            fresh.awaitData(1, WAIT);
+        }
+        try (SseClient later = subscribe(gatewayA(), selector, "", Map.of("Last-Event-ID", position))) {
+            later.awaitData(1, WAIT);
+            Thread.sleep(200);
+            assertThat(later.data()).as("resuming from the position a new stream was given").containsExactly("e");
+        }
+        try (SseClient unknown = subscribe(gatewayA(), selector, "", Map.of("Last-Event-ID", "never-published"))) {
+            publish(hub, "topic", "urn:repeat", "data", "f");
+            unknown.awaitData(1, WAIT);
+            assertThat(unknown.data()).as("an unknown ID starts live").containsExactly("f");
+        }
+    }
+
+    @Test
+    void badRequestsAreRefusedBeforeAnythingIsStreamed() throws Exception {
+        try (SseClient none = SseClient.open(gatewayA(), "/.well-known/mercure", Map.of())) {
+            assertThat(none.status()).isEqualTo(400);
+            assertThat(none.errorBody()).contains("missing_topic");
+        }
+        try (SseClient template = SseClient.open(gatewayA(), subscribePath(List.of("https://ex.com/{"), ""), Map.of())) {
+            assertThat(template.status()).isEqualTo(400);
+            assertThat(template.errorBody()).contains("invalid_topic_selector");
+        }
+        try (SseClient forged = SseClient.open(gatewayA(), subscribePath(List.of("*"), ""), Map.of("Authorization", "Bearer not.a.token"))) {
+            assertThat(forged.status()).isEqualTo(401);
+            assertThat(forged.header("WWW-Authenticate")).startsWith("Bearer");
+        }
+    }
+
+    @Test
+    void aStreamEndsWhenItsTokensExpPasses() throws Exception {
+        String shortLived = MercureHubClient.token(List.of(), List.of("*"), Instant.now().minus(Duration.ofSeconds(28)));
+        try (SseClient c = subscribe(gatewayA(), List.of("urn:exp"), "", Map.of("Authorization", "Bearer " + shortLived))) {
+            Awaitility.await().atMost(WAIT).until(c::ended);
+            assertThat(c.events()).extracting(SseParser.Event::type).containsExactly("herald.token-expired");
+        }
+    }
+}
