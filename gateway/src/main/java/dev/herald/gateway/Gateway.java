@@ -166,7 +166,7 @@ public final class Gateway implements AutoCloseable {
         HttpHandler handler = new MercureSubscribeHandler(opener, settings.mercure(),
                 new MercureResume(commands.async(), settings.redis().keys(), partition), partition, settings.maxTopics(),
                 this::refusalReason, refusals, new ReconnectLimiter(settings.reconnectPerSecond(), settings.reconnectBurst()), addresses,
-                new RetryHints(settings.retry().toMillis()));
+                new RetryHints(settings.retry().toMillis()), registry);
         if (settings.maxStreams() > 0 || settings.maxStreamsPerAddress() > 0) {
             handler = new StreamLimitHandler(settings.maxStreams(), settings.maxStreamsPerAddress(), addresses, refusals, handler);
         }

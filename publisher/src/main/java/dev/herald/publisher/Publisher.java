@@ -97,7 +97,8 @@ public final class Publisher implements AutoCloseable {
         handlers.put(Route.DELETE_TOPIC, auth.protect(new TopicDeleteHandler(connection.async(), settings.redis(), errors)));
         handlers.put(Route.OPENAPI, new OpenApiHandler());
         handlers.put(Route.HEALTH, new HealthHandler(connection::isOpen));
-        handlers.put(Route.MERCURE_PUBLISH, new MercurePublishHandler(bodies, appender, settings.auth().tokens(), errors, settings.maxEventBytes()));
+        handlers.put(Route.MERCURE_PUBLISH, new MercurePublishHandler(bodies, appender, settings.auth().tokens(), errors, settings.maxEventBytes(),
+                settings.cors()));
         RoutingHandler routes = Handlers.routing()
                 .setFallbackHandler(new TimedRoute(Route.OTHER, errors.counting(ErrorCode.NOT_FOUND, Routes.NOT_FOUND), metrics))
                 .setInvalidMethodHandler(new TimedRoute(Route.OTHER, errors.counting(ErrorCode.METHOD_NOT_ALLOWED, Routes.METHOD_NOT_ALLOWED), metrics));

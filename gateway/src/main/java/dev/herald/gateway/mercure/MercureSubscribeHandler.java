@@ -20,6 +20,7 @@ import dev.herald.gateway.http.ClientAddress;
 import dev.herald.gateway.http.ReconnectLimiter;
 import dev.herald.gateway.http.Refusals;
 import dev.herald.gateway.http.SseResponse;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.util.Headers;
@@ -55,10 +56,12 @@ public final class MercureSubscribeHandler implements HttpHandler {
     private final ReconnectLimiter limiter;
     private final ClientAddress addresses;
     private final RetryHints retryHints;
+    private final MercureMetrics metrics;
 
     public MercureSubscribeHandler(StreamOpener opener, MercureSettings settings, MercureResume resume, int partition, int maxSelectors,
                                    Supplier<Refusals.Reason> refusal, Refusals refusals, ReconnectLimiter limiter, ClientAddress addresses,
-                                   RetryHints retryHints) {
+                                   RetryHints retryHints, MeterRegistry registry) {
+        this.metrics = new MercureMetrics(registry);
         this.opener = opener;
         this.settings = settings;
         this.resume = resume;
@@ -112,6 +115,8 @@ public final class MercureSubscribeHandler implements HttpHandler {
         StreamId direct = lastEventId == null ? null : MercureResume.direct(lastEventId);
         MercureFilter filter = new MercureFilter(selectors, grant);
         if (lastEventId == null || direct != null) {
+            metrics.opened(lastEventId == null ? MercureMetrics.Resume.LIVE
+                    : lastEventId.equals(MercureResume.EARLIEST) ? MercureMetrics.Resume.EARLIEST : MercureMetrics.Resume.GENERATED);
             exchange.dispatch(SameThreadExecutor.INSTANCE, () -> open(exchange, grant, filter, lastEventId, direct));
             return;
         }
@@ -122,6 +127,7 @@ public final class MercureSubscribeHandler implements HttpHandler {
                         SseResponse.start(exchange);
                         exchange.getResponseSender().send(SseEncoder.retry(retryHints.jitteredMillis()));
                     } else {
+                        metrics.opened(found == null ? MercureMetrics.Resume.UNKNOWN : MercureMetrics.Resume.INDEXED);
                         open(exchange, grant, filter, found == null ? null : lastEventId, found);
                     }
                 })));
@@ -129,14 +135,14 @@ public final class MercureSubscribeHandler implements HttpHandler {
 
     /** The subscriber's token, {@code null} for an anonymous subscriber; throws if refused. */
     private MercureGrant grant(HttpServerExchange exchange) {
-        String token = MercureCredentials.token(exchange);
-        if (token == null) {
+        MercureCredentials credentials = MercureCredentials.of(exchange);
+        if (credentials == null) {
             if (settings.anonymousSubscribers()) {
                 return null;
             }
             throw new AuthException(AuthFailure.TOKEN_MISSING, "this hub serves subscribers with a token only");
         }
-        return MercureGrant.verify(settings.tokens(), token);
+        return MercureGrant.verify(settings.tokens(), credentials.token());
     }
 
     private static String lastEventId(HttpServerExchange exchange) {

@@ -174,11 +174,19 @@ class MercureSubscribeIntegrationTest {
             Thread.sleep(200);
             assertThat(later.data()).as("resuming from the position a new stream was given").containsExactly("e");
         }
+        double unknownBefore = opened(0, "unknown");
         try (SseClient unknown = subscribe(gatewayA(), selector, "", Map.of("Last-Event-ID", "never-published"))) {
             publish(hub, "topic", "urn:repeat", "data", "f");
             unknown.awaitData(1, WAIT);
             assertThat(unknown.data()).as("an unknown ID starts live").containsExactly("f");
         }
+        assertThat(opened(0, "unknown")).isEqualTo(unknownBefore + 1);
+        assertThat(opened(0, "indexed")).isPositive();
+    }
+
+    /** {@code herald_gateway_mercure_subscriptions_total{resume}} on gateway {@code i}. */
+    private static double opened(int i, String resume) {
+        return cluster.gateway(i).registry().get("herald.gateway.mercure.subscriptions").tag("resume", resume).counter().count();
     }
 
     @Test

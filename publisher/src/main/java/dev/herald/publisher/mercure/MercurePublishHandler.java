@@ -5,6 +5,7 @@ import dev.herald.common.auth.AuthFailure;
 import dev.herald.common.auth.AuthHeaders;
 import dev.herald.common.auth.TokenVerifier;
 import dev.herald.common.event.StreamId;
+import dev.herald.common.http.CorsPolicy;
 import dev.herald.common.mercure.MercureCredentials;
 import dev.herald.common.mercure.MercureGrant;
 import dev.herald.common.mercure.MercureUpdate;
@@ -33,7 +34,7 @@ import java.util.List;
  *
  * <p>The token (header, {@code authorization} parameter, {@code mercureAuthorization} cookie) is always
  * required, whatever {@code herald.auth.enabled} says, and its {@code mercure.publish} selectors must match
- * every topic of the update ({@code 403} otherwise). Thread-safe: no state beyond its collaborators.
+ * every topic of the update ({@code 403} otherwise); a cookie token also needs a same-site {@code Origin}. Thread-safe: no state beyond its collaborators.
  */
 public final class MercurePublishHandler implements HttpHandler {
     private static final HttpString LINK = new HttpString("Link");
@@ -43,8 +44,12 @@ public final class MercurePublishHandler implements HttpHandler {
     private final TokenVerifier tokens;
     private final ErrorResponder errors;
     private final long maxEventBytes;
+    private final CorsPolicy cors;
 
-    public MercurePublishHandler(BodyReader bodies, EventAppender appender, TokenVerifier tokens, ErrorResponder errors, long maxEventBytes) {
+    /** @param cors the origins besides this host's own that may publish with a cookie token */
+    public MercurePublishHandler(BodyReader bodies, EventAppender appender, TokenVerifier tokens, ErrorResponder errors, long maxEventBytes,
+                                 CorsPolicy cors) {
+        this.cors = cors;
         this.bodies = bodies;
         this.appender = appender;
         this.tokens = tokens;
@@ -56,11 +61,16 @@ public final class MercurePublishHandler implements HttpHandler {
     public void handleRequest(HttpServerExchange exchange) {
         MercureGrant grant;
         try {
-            String token = MercureCredentials.token(exchange);
-            if (token == null) {
+            MercureCredentials credentials = MercureCredentials.of(exchange);
+            if (credentials == null) {
                 throw new AuthException(AuthFailure.TOKEN_MISSING, "publishing needs a token with a 'mercure.publish' claim");
             }
-            grant = MercureGrant.verify(tokens, token);
+            grant = MercureGrant.verify(tokens, credentials.token());
+            if (credentials.fromCookie() && !sameOrListedOrigin(exchange)) {
+                errors.answer(exchange, ErrorCode.FORBIDDEN, "a token in the " + MercureCredentials.COOKIE + " cookie publishes only from this"
+                        + " origin or one listed in herald.cors.allowed-origins (Origin header)");
+                return;
+            }
         } catch (AuthException e) {
             exchange.getResponseHeaders().put(Headers.WWW_AUTHENTICATE, AuthHeaders.challenge(AuthHeaders.BEARER,
                     e.failure() == AuthFailure.TOKEN_MISSING ? null : e));
@@ -81,6 +91,21 @@ public final class MercurePublishHandler implements HttpHandler {
                 return new BodyReader.Answer(200, update.sseId(entry));
             });
         });
+    }
+
+    /**
+     * Browsers send the cookie on requests any site makes, and a form POST needs no preflight, so a cookie
+     * token publishes only with an {@code Origin} naming this host or a listed origin (Mercure's hub checks
+     * {@code publish_origins} the same way): no cross-site request forgery.
+     */
+    private boolean sameOrListedOrigin(HttpServerExchange exchange) {
+        String origin = exchange.getRequestHeaders().getFirst(Headers.ORIGIN);
+        if (origin == null) {
+            return false;
+        }
+        String host = exchange.getRequestHeaders().getFirst(Headers.HOST);
+        int scheme = origin.indexOf("://");
+        return (host != null && scheme > 0 && origin.substring(scheme + 3).equalsIgnoreCase(host)) || cors.listed(origin);
     }
 
     private MercureUpdate update(FormBody form) {

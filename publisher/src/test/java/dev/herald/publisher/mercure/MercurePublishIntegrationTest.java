@@ -107,8 +107,16 @@ class MercurePublishIntegrationTest {
         HttpRequest viaQuery = HttpRequest.newBuilder(publisher.uri("/.well-known/mercure?authorization=" + books))
                 .header("Content-Type", "application/x-www-form-urlencoded").POST(BodyPublishers.ofString(form("topic", "https://example.com/books/2"))).build();
         assertThat(publisher.send(viaQuery).statusCode()).isEqualTo(200);
-        assertThat(post(form("topic", "https://example.com/books/3"), "application/x-www-form-urlencoded", "Cookie", "mercureAuthorization=" + books)
-                .statusCode()).isEqualTo(200);
+        String self = "http://" + publisher.uri("/").getAuthority();
+        assertThat(post(form("topic", "https://example.com/books/3"), "application/x-www-form-urlencoded", "Cookie", "mercureAuthorization=" + books,
+                "Origin", self).statusCode()).isEqualTo(200);
+        for (String origin : new String[] {"https://evil.example", null}) {
+            HttpResponse<String> forged = origin == null
+                    ? post(form("topic", "https://example.com/books/5"), "application/x-www-form-urlencoded", "Cookie", "mercureAuthorization=" + books)
+                    : post(form("topic", "https://example.com/books/5"), "application/x-www-form-urlencoded", "Cookie", "mercureAuthorization=" + books,
+                            "Origin", origin);
+            assertThat(forged.statusCode()).as("a cookie token from %s: no cross-site publishing", origin).isEqualTo(403);
+        }
 
         HttpResponse<String> partly = post(form("topic", "https://example.com/books/4", "topic", "https://example.com/films/1"),
                 "application/x-www-form-urlencoded", "Authorization", "Bearer " + books);
