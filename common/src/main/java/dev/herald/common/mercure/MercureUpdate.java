@@ -27,6 +27,16 @@ import java.util.Objects;
 public record MercureUpdate(List<String> topics, boolean privateUpdate, String id, String data) {
     /** The Herald topic every Mercure update is an event of; reserved for Mercure. */
     public static final Topic HERALD_TOPIC = Topic.of("mercure~hub");
+    /**
+     * Why Herald's own API refuses {@code topic}, or {@code null}: the Mercure topic holds private updates and
+     * Mercure envelopes, so only the Mercure endpoints (which filter and decode them) may read or write it.
+     */
+    public static String reservedProblem(Topic topic) {
+        return HERALD_TOPIC.equals(topic)
+                ? "topic '" + topic + "' is reserved for Mercure updates: publish and subscribe on /.well-known/mercure"
+                : null;
+    }
+
     /** Prefix of the IDs the hub generates: the rest is the entry ID, a position that needs no index to resume from. */
     public static final String GENERATED_ID_PREFIX = "urn:herald:";
     public static final int MAX_TOPICS = 64;

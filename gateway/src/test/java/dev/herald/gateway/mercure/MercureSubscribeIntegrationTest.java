@@ -199,6 +199,10 @@ class MercureSubscribeIntegrationTest {
             assertThat(template.status()).isEqualTo(400);
             assertThat(template.errorBody()).contains("invalid_topic_selector");
         }
+        try (SseClient herald = SseClient.open(gatewayA(), "/v1/stream?topic=mercure~hub", Map.of())) {
+            assertThat(herald.status()).as("private updates are only for Mercure streams").isEqualTo(400);
+            assertThat(herald.errorBody()).contains("invalid_topic", "reserved");
+        }
         try (SseClient forged = SseClient.open(gatewayA(), subscribePath(List.of("*"), ""), Map.of("Authorization", "Bearer not.a.token"))) {
             assertThat(forged.status()).isEqualTo(401);
             assertThat(forged.header("WWW-Authenticate")).startsWith("Bearer");

@@ -141,6 +141,19 @@ class MercurePublishIntegrationTest {
     }
 
     @Test
+    void heraldsOwnApiMayNeitherWriteNorReadTheMercureTopic() {
+        post(form("topic", "urn:a", "data", "private", "private", "on"));
+        for (HttpResponse<String> response : List.of(publisher.post("/v1/topics/" + TOPIC + "/events", "{\"data\":\"x\"}"),
+                publisher.post("/v1/events", "[{\"topic\":\"" + TOPIC + "\",\"data\":\"x\"}]"),
+                publisher.get("/v1/topics/" + TOPIC + "/events"), publisher.get("/v1/topics/" + TOPIC))) {
+            assertThat(response.statusCode()).as(response.body()).isEqualTo(400);
+            assertThat(TestPublisher.json(response).get("error").asText()).isEqualTo("invalid_topic");
+            assertThat(response.body()).contains("reserved");
+        }
+        assertThat(publisher.history(TOPIC)).hasSize(1);
+    }
+
+    @Test
     void badInputIsA400WithAJsonErrorAndAppendsNothing() {
         String token = "Bearer " + token(List.of("*"));
         Map<String, String> bad = Map.of(
