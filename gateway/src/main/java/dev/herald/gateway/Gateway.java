@@ -29,6 +29,8 @@ import dev.herald.gateway.http.StreamHandler;
 import dev.herald.gateway.http.StreamLimitHandler;
 import dev.herald.gateway.mercure.MercureResume;
 import dev.herald.gateway.mercure.MercureSubscribeHandler;
+import dev.herald.gateway.mercure.MercureSubscriptionsHandler;
+import dev.herald.gateway.mercure.SubscriptionRegistry;
 import dev.herald.gateway.metrics.GatewayMetrics;
 import dev.herald.gateway.presence.PresenceReporter;
 import dev.herald.gateway.read.FeedPositions;
@@ -72,6 +74,8 @@ public final class Gateway implements AutoCloseable {
     private final Undertow server;
     private final AdminListener admin;
     private final PresenceReporter presence;
+    /** The Mercure subscriptions API's registry, or null when it is off. */
+    private final SubscriptionRegistry subscriptions;
     private volatile boolean draining;
     private final AtomicBoolean closed = new AtomicBoolean();
 
@@ -98,12 +102,18 @@ public final class Gateway implements AutoCloseable {
         ConnectionLimits limits = new ConnectionLimits(settings.maxPendingBytes(), settings.maxUnwritable().toNanos(),
                 settings.heartbeatInterval().toNanos(), settings.writeWindow().toNanos(), settings.replayMaxEvents());
         StreamOpener opener = new StreamOpener(settings.redis().partitions(), history, limits, metrics, loops);
+        this.subscriptions = settings.mercure().subscriptionsApi()
+                ? new SubscriptionRegistry(commands.async(), settings.redis().keys(), settings.presenceInterval()) : null;
+        int mercurePartition = settings.redis().partitions().partitionOf(MercureUpdate.HERALD_TOPIC);
         DemoPageHandler demoPage = new DemoPageHandler();
         RoutingHandler routes = Handlers.routing()
                 .get("/v1/stream", streamEndpoint(opener))
-                .get("/.well-known/mercure", mercureEndpoint(opener))
+                .get("/.well-known/mercure", mercureEndpoint(opener, mercurePartition))
                 .get("/health", new HealthHandler(this::isReady))
                 .get("/demo", demoPage)
+                .get("/.well-known/mercure/subscriptions", subscriptionsApi(opener, mercurePartition))
+                .get("/.well-known/mercure/subscriptions/{topic}", subscriptionsApi(opener, mercurePartition))
+                .get("/.well-known/mercure/subscriptions/{topic}/{subscriber}", subscriptionsApi(opener, mercurePartition))
                 .get("/demo/", demoPage)
                 .setFallbackHandler(Routes.NOT_FOUND)
                 .setInvalidMethodHandler(Routes.METHOD_NOT_ALLOWED);
@@ -159,18 +169,22 @@ public final class Gateway implements AutoCloseable {
      * {@code GET /.well-known/mercure}: the stream limits (if any), then the Mercure subscription, which
      * authenticates by itself (Mercure tokens, anonymous subscribers).
      */
-    private HttpHandler mercureEndpoint(StreamOpener opener) {
+    private HttpHandler mercureEndpoint(StreamOpener opener, int partition) {
         Refusals refusals = new Refusals(settings.retry().toMillis(), metrics);
         ClientAddress addresses = new ClientAddress(settings.trustForwardedFor());
-        int partition = settings.redis().partitions().partitionOf(MercureUpdate.HERALD_TOPIC);
         HttpHandler handler = new MercureSubscribeHandler(opener, settings.mercure(),
                 new MercureResume(commands.async(), settings.redis().keys(), partition), partition, settings.maxTopics(),
                 this::refusalReason, refusals, new ReconnectLimiter(settings.reconnectPerSecond(), settings.reconnectBurst()), addresses,
-                new RetryHints(settings.retry().toMillis()), registry);
+                new RetryHints(settings.retry().toMillis()), registry, subscriptions);
         if (settings.maxStreams() > 0 || settings.maxStreamsPerAddress() > 0) {
             handler = new StreamLimitHandler(settings.maxStreams(), settings.maxStreamsPerAddress(), addresses, refusals, handler);
         }
         return handler;
+    }
+
+    /** The Mercure subscriptions API when {@code herald.mercure.subscriptions} is on, else a 404. */
+    private HttpHandler subscriptionsApi(StreamOpener opener, int partition) {
+        return subscriptions == null ? Routes.NOT_FOUND : new MercureSubscriptionsHandler(subscriptions, settings.mercure(), opener, partition);
     }
 
     /** Why new streams are refused now, or null to serve them. */
@@ -266,6 +280,9 @@ public final class Gateway implements AutoCloseable {
             return;
         }
         presence.close();
+        if (subscriptions != null) {
+            subscriptions.close();
+        }
         loops.closeAll(CloseReason.SHUTDOWN);
         if (admin != null) {
             admin.close();

@@ -118,7 +118,8 @@ public record GatewaySettings(RedisSettings redis, HttpSettings http, TlsSetting
             return new GatewaySettings(redis, HttpSettings.from(cfg), TlsSettings.from(cfg), pending, unwritable, heartbeat, writeWindow, (int) sendBuffer,
                     retry, drain, topics, perSecond, burst, forwarded, page, inFlight, cache, maxEvents, block, count,
                     waiting, new Overload(lagBudget, shedFraction), presence, maxStreams, perAddress, (int) header, auth(cfg), cors(cfg),
-                    new MercureSettings(cfg.getBoolean("herald.mercure.anonymous-subscribers"), TokenVerifier.from(cfg)));
+                    new MercureSettings(cfg.getBoolean("herald.mercure.anonymous-subscribers"), TokenVerifier.from(cfg),
+                            cfg.getBoolean("herald.mercure.subscriptions")));
         });
     }
 

@@ -57,11 +57,14 @@ public final class MercureSubscribeHandler implements HttpHandler {
     private final ClientAddress addresses;
     private final RetryHints retryHints;
     private final MercureMetrics metrics;
+    /** Null when the subscriptions API is off. */
+    private final SubscriptionRegistry registry;
 
     public MercureSubscribeHandler(StreamOpener opener, MercureSettings settings, MercureResume resume, int partition, int maxSelectors,
                                    Supplier<Refusals.Reason> refusal, Refusals refusals, ReconnectLimiter limiter, ClientAddress addresses,
-                                   RetryHints retryHints, MeterRegistry registry) {
-        this.metrics = new MercureMetrics(registry);
+                                   RetryHints retryHints, MeterRegistry meters, SubscriptionRegistry registry) {
+        this.metrics = new MercureMetrics(meters);
+        this.registry = registry;
         this.opener = opener;
         this.settings = settings;
         this.resume = resume;
@@ -114,10 +117,11 @@ public final class MercureSubscribeHandler implements HttpHandler {
         String lastEventId = lastEventId(exchange);
         StreamId direct = lastEventId == null ? null : MercureResume.direct(lastEventId);
         MercureFilter filter = new MercureFilter(selectors, grant);
+        List<String> texts = List.copyOf(topics);
         if (lastEventId == null || direct != null) {
             metrics.opened(lastEventId == null ? MercureMetrics.Resume.LIVE
                     : lastEventId.equals(MercureResume.EARLIEST) ? MercureMetrics.Resume.EARLIEST : MercureMetrics.Resume.GENERATED);
-            exchange.dispatch(SameThreadExecutor.INSTANCE, () -> open(exchange, grant, filter, lastEventId, direct));
+            exchange.dispatch(SameThreadExecutor.INSTANCE, () -> open(exchange, grant, filter, texts, lastEventId, direct));
             return;
         }
         exchange.dispatch(SameThreadExecutor.INSTANCE, () -> resume.lookUp(lastEventId).whenComplete((found, error) ->
@@ -128,9 +132,21 @@ public final class MercureSubscribeHandler implements HttpHandler {
                         exchange.getResponseSender().send(SseEncoder.retry(retryHints.jitteredMillis()));
                     } else {
                         metrics.opened(found == null ? MercureMetrics.Resume.UNKNOWN : MercureMetrics.Resume.INDEXED);
-                        open(exchange, grant, filter, found == null ? null : lastEventId, found);
+                        open(exchange, grant, filter, texts, found == null ? null : lastEventId, found);
                     }
                 })));
+    }
+
+    /** {@code slot}, which also removes the stream's subscriptions from the registry when the stream closes. */
+    private StreamLease registered(List<String> selectors, StreamLease slot) {
+        if (registry == null) {
+            return slot;
+        }
+        String subscriber = registry.add(selectors);
+        return () -> {
+            slot.release();
+            registry.remove(selectors, subscriber);
+        };
     }
 
     /** The subscriber's token, {@code null} for an anonymous subscriber; throws if refused. */
@@ -158,16 +174,18 @@ public final class MercureSubscribeHandler implements HttpHandler {
      * Opens the stream from {@code from} ({@code null}: live). On the IO thread, so the live position read here is
      * where the stream registers in the same task: nothing arrives between the two.
      */
-    private void open(HttpServerExchange exchange, MercureGrant grant, MercureFilter filter, String resumedId, StreamId from) {
+    private void open(HttpServerExchange exchange, MercureGrant grant, MercureFilter filter, List<String> selectors, String resumedId,
+                      StreamId from) {
         StreamId start = from != null ? from : opener.liveWatermark(exchange.getIoThread(), partition);
         SseResponse.start(exchange);
         exchange.getResponseHeaders()
                 .put(LAST_EVENT_ID, resumedId != null ? resumedId : MercureUpdate.generatedId(start))
                 .put(LINK, "</.well-known/mercure>; rel=\"mercure\"");
-        StreamLease lease = exchange.removeAttachment(StreamLease.KEY);
+        StreamLease slot = exchange.removeAttachment(StreamLease.KEY);
+        StreamLease lease = registered(selectors, slot == null ? StreamLease.NONE : slot);
         TokenExpiry expiry = grant == null || grant.expiresAt() == null ? null
                 : new TokenExpiry(grant.expiresAt().plus(settings.tokens().clockSkew()), retryHints);
-        Admission admission = new Admission(expiry, lease == null ? StreamLease.NONE : lease);
+        Admission admission = new Admission(expiry, lease);
         opener.open(exchange, List.of(MercureUpdate.HERALD_TOPIC), Cursor.of(Map.of(partition, start)),
                 OPENING + SseEncoder.retry(retryHints.jitteredMillis()), admission, filter);
     }

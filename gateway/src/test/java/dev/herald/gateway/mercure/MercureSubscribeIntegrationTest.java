@@ -4,12 +4,17 @@ import static dev.herald.gateway.mercure.MercureHubClient.publish;
 import static dev.herald.gateway.mercure.MercureHubClient.subscribePath;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.herald.common.auth.Tokens;
 import dev.herald.gateway.testing.SseClient;
 import dev.herald.gateway.testing.TestCluster;
 import dev.herald.testing.RedisExtension;
 import dev.herald.testing.SseParser;
 import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -30,6 +35,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  */
 class MercureSubscribeIntegrationTest {
     private static final Duration WAIT = Duration.ofSeconds(15);
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     @RegisterExtension
     static RedisExtension redis = new RedisExtension();
@@ -39,7 +45,9 @@ class MercureSubscribeIntegrationTest {
 
     @BeforeAll
     static void start() {
-        cluster = TestCluster.start(redis.uri(), 2, Map.of("herald.auth.jwt.hs256-secret", Tokens.SECRET));
+        // Heartbeats every 300 ms find closed clients quickly, so the subscriptions API drops them quickly.
+        cluster = TestCluster.start(redis.uri(), 2, Map.of("herald.auth.jwt.hs256-secret", Tokens.SECRET,
+                "herald.mercure.subscriptions", true, "herald.gateway.heartbeat-interval", "300ms"));
         hub = URI.create("http://127.0.0.1:" + cluster.publisher().port() + "/.well-known/mercure");
     }
 
@@ -187,6 +195,61 @@ class MercureSubscribeIntegrationTest {
     /** {@code herald_gateway_mercure_subscriptions_total{resume}} on gateway {@code i}. */
     private static double opened(int i, String resume) {
         return cluster.gateway(i).registry().get("herald.gateway.mercure.subscriptions").tag("resume", resume).counter().count();
+    }
+
+    @Test
+    void theSubscriptionsApiListsEveryGatewaysActiveSubscriptionsAsJsonLd() throws Exception {
+        String api = MercureHubClient.token(List.of(), List.of("/.well-known/mercure/subscriptions{/topic}{/subscriber}"), null);
+        Map<String, String> auth = Map.of("Authorization", "Bearer " + api);
+        try (SseClient a = subscribe(gatewayA(), List.of("https://ex.com/api/{id}", "urn:api"), "", Map.of());
+             SseClient b = subscribe(gatewayB(), List.of("urn:api"), "", Map.of())) {
+            JsonNode all = Awaitility.await().atMost(WAIT).until(() -> apiGet(gatewayB(), "", auth),
+                    body -> apiSubscriptions(body, "urn:api").size() == 2);
+            assertThat(all.get("@context").asText()).isEqualTo("https://mercure.rocks/");
+            assertThat(all.get("type").asText()).isEqualTo("Subscriptions");
+            assertThat(all.get("lastEventID").asText()).startsWith("urn:herald:");
+            assertThat(apiSubscriptions(all, "https://ex.com/api/{id}")).hasSize(1);
+            JsonNode one = apiSubscriptions(all, "https://ex.com/api/{id}").get(0);
+            assertThat(one.get("type").asText()).isEqualTo("Subscription");
+            assertThat(one.get("active").asBoolean()).isTrue();
+            String subscriber = one.get("subscriber").asText();
+            assertThat(subscriber).startsWith("urn:uuid:");
+            assertThat(one.get("id").asText()).isEqualTo("/.well-known/mercure/subscriptions/https%3A%2F%2Fex.com%2Fapi%2F%7Bid%7D/"
+                    + URLEncoder.encode(subscriber, StandardCharsets.UTF_8));
+
+            JsonNode byTopic = apiGet(gatewayA(), "/" + URLEncoder.encode("urn:api", StandardCharsets.UTF_8), auth);
+            assertThat(byTopic.get("subscriptions")).hasSize(2);
+            JsonNode single = apiGet(gatewayA(), one.get("id").asText().substring("/.well-known/mercure/subscriptions".length()), auth);
+            assertThat(single.get("subscriber").asText()).isEqualTo(subscriber);
+            assertThat(single.get("@context").asText()).isEqualTo("https://mercure.rocks/");
+
+            b.close();
+            Awaitility.await().atMost(WAIT).until(() -> apiSubscriptions(apiGet(gatewayA(), "", auth), "urn:api").size() == 1);
+        }
+        assertThat(cluster.get(gatewayA(), "/.well-known/mercure/subscriptions").statusCode()).as("no token").isEqualTo(401);
+        HttpResponse<String> forbidden = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + gatewayA()
+                + "/.well-known/mercure/subscriptions")).header("Authorization", "Bearer " + MercureHubClient.token(List.of(), List.of("urn:x"), null))
+                .build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(forbidden.statusCode()).isEqualTo(403);
+    }
+
+    private static JsonNode apiGet(int port, String rest, Map<String, String> headers) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/.well-known/mercure/subscriptions" + rest));
+        headers.forEach(request::header);
+        HttpResponse<String> response = HttpClient.newHttpClient().send(request.build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        assertThat(response.headers().firstValue("Content-Type")).hasValue("application/ld+json");
+        return JSON.readTree(response.body());
+    }
+
+    private static List<JsonNode> apiSubscriptions(JsonNode body, String topic) {
+        List<JsonNode> found = new ArrayList<>();
+        body.get("subscriptions").forEach(s -> {
+            if (s.get("topic").asText().equals(topic)) {
+                found.add(s);
+            }
+        });
+        return found;
     }
 
     @Test
