@@ -3,6 +3,7 @@ package dev.herald.common.mercure;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -45,6 +46,15 @@ class TopicSelectorsTest {
         assertThat(TopicSelectors.of(List.of("*")).matchesAll(List.of("anything", "https://x/{y}"))).isTrue();
         assertThat(TopicSelectors.NONE.matches("urn:a")).isFalse();
         assertThat(TopicSelectors.of(List.of("https://e.com/{x}")).matches("https://e.com/{x}")).as("a template is also its own exact string").isTrue();
+    }
+
+    @Test
+    void aTemplateCannotMakeMatchingTakeLong() {
+        TopicSelectors hostile = TopicSelectors.of(List.of("{a}{b}{c}{d}{e}{f}{g}{h}{i}{j}{k}{l}!"));
+        String topic = "a".repeat(MercureUpdate.MAX_TOPIC_LENGTH);
+        long start = System.nanoTime();
+        assertThat(hostile.matches(topic)).isFalse();
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).as("a backtracking engine takes years here").isLessThan(Duration.ofSeconds(1));
     }
 
     @ParameterizedTest
