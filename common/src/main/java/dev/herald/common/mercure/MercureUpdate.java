@@ -52,6 +52,19 @@ public record MercureUpdate(List<String> topics, boolean privateUpdate, String i
         }
     }
 
+    /** Who may receive this update, without its data: what a frame keeps for filtering. */
+    public Audience audience() {
+        return new Audience(topics, privateUpdate);
+    }
+
+    /**
+     * The part of an update that decides who receives it.
+     *
+     * @param topics the canonical topic first, then the alternates
+     */
+    public record Audience(List<String> topics, boolean privateUpdate) {
+    }
+
     /** The ID a subscriber sees for this update stored at {@code entry}. */
     public String sseId(StreamId entry) {
         return id != null ? id : generatedId(entry);

@@ -1,9 +1,9 @@
 package dev.herald.gateway.dispatch;
 
 import dev.herald.common.event.Cursor;
-import dev.herald.common.mercure.MercureUpdate;
 import dev.herald.common.event.Event;
 import dev.herald.common.event.StreamId;
+import dev.herald.common.mercure.MercureUpdate;
 import dev.herald.common.sse.SseEncoder;
 import dev.herald.common.topic.Topic;
 import java.nio.ByteBuffer;
@@ -32,9 +32,9 @@ public final class SharedFrame {
     private final StreamId id;
     private final Topic topic;
     private final long publishedMicros;
-    private final MercureUpdate mercure;
+    private final MercureUpdate.Audience mercure;
 
-    private SharedFrame(ByteBuffer bytes, int partition, StreamId id, Topic topic, long publishedMicros, MercureUpdate mercure) {
+    private SharedFrame(ByteBuffer bytes, int partition, StreamId id, Topic topic, long publishedMicros, MercureUpdate.Audience mercure) {
         this.bytes = bytes;
         this.partition = partition;
         this.id = id;
@@ -75,7 +75,7 @@ public final class SharedFrame {
             int start = slab.position();
             slab.put(encoded[i]);
             ByteBuffer frame = slab.duplicate().position(start).limit(slab.position()).slice().asReadOnlyBuffer();
-            frames.add(new SharedFrame(frame, partition, e.id(), e.topic(), e.publishedMicros(), updates[i]));
+            frames.add(new SharedFrame(frame, partition, e.id(), e.topic(), e.publishedMicros(), updates[i] == null ? null : updates[i].audience()));
         }
         return frames;
     }
@@ -110,8 +110,11 @@ public final class SharedFrame {
         return publishedMicros;
     }
 
-    /** The Mercure update this frame encodes (its {@code id:} is the update's), or {@code null} for Herald's own events. */
-    public MercureUpdate mercure() {
+    /**
+     * Who may receive the Mercure update this frame encodes (its {@code id:} is the update's), or {@code null} for
+     * Herald's own events. Only the audience is kept, not the decoded data: a frame a slow stream holds costs its bytes.
+     */
+    public MercureUpdate.Audience mercure() {
         return mercure;
     }
 }

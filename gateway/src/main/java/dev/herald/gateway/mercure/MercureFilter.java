@@ -22,7 +22,7 @@ final class MercureFilter implements FrameFilter {
 
     @Override
     public boolean accepts(SharedFrame frame) {
-        MercureUpdate update = frame.mercure();
+        MercureUpdate.Audience update = frame.mercure();
         return update != null && selectors.matchesAny(update.topics())
                 && (!update.privateUpdate() || privateAllowed.matchesAny(update.topics()));
     }
