@@ -229,6 +229,7 @@ $( [[ $USE_TLS == 1 ]] && printf '    bind %s:%s ssl crt %s alpn h2,http/1.1' "$
     acl publisher_api path /v1/topics /v1/events
     acl publisher_api path_beg /v1/topics/
     use_backend publisher if publisher_api
+    use_backend publisher if { path /.well-known/mercure } METH_POST
     default_backend gateways
 
 backend gateways

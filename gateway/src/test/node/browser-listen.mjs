@@ -2,6 +2,7 @@
 // and prints one JSON line per received event or connection change, exactly as listen.mjs does, so a Java
 // test can read what a browser got. The page is the origin's /health (same origin as the stream, no CORS).
 // Usage: node browser-listen.mjs <url> <seconds>
+// With COOKIE=name=value in the environment the page's origin gets that cookie first (a Mercure token cookie).
 import { chromium } from 'playwright-core';
 
 const [url, seconds] = process.argv.slice(2);
@@ -15,6 +16,10 @@ const browser = await chromium.launch({
 const done = async () => { await browser.close().catch(() => {}); process.exit(0); };
 process.on('SIGTERM', done);
 const page = await browser.newPage();
+if (process.env.COOKIE) {
+  const eq = process.env.COOKIE.indexOf('=');
+  await page.context().addCookies([{ name: process.env.COOKIE.slice(0, eq), value: process.env.COOKIE.slice(eq + 1), url }]);
+}
 page.on('pageerror', (e) => process.stderr.write('[page error] ' + e.message + '\n'));
 await page.exposeFunction('report', print);
 await page.goto(new URL('/health', url).toString());

@@ -6,13 +6,15 @@
 -- refused, the whole call with it ('ERR herald: idempotency key reused'), before anything is written.
 -- KEYS[1]      the partition feed
 -- KEYS[2i]     the history stream of event i (same hash tag as the feed)
--- KEYS[2i+1]   the idempotency key of event i (same hash tag); for an event without one, any key of the
---              partition (it is not touched)
+-- KEYS[2i+1]   the idempotency key or the ID-index key of event i (same hash tag); for an event with
+--              neither, any key of the partition (it is not touched)
 -- ARGV[1]      feed MAXLEN (approximate)
 -- ARGV[2]      idempotency window in ms
 -- ARGV[3..]    per event, eight values: topic, event name, data, retry ("" for none),
 --              history MAXLEN (approximate, 0 for none), history max age in ms (0 for none),
---              the event's fingerprint if KEYS[2i+1] is its idempotency key, else "",
+--              the event's fingerprint if KEYS[2i+1] is its idempotency key, "#" if it is its ID-index key
+--              (set to the entry ID after every append, so a repeated ID names its latest event; kept as
+--              long as the history, or the window without a history TTL), else "",
 --              history TTL in ms (0 for none): the history expires that long after its last append, so
 --              idle topics leave Redis
 -- Returns two values per event, in order: its entry ID, and 1 if it had been appended before under its
@@ -58,7 +60,7 @@ for i = 1, events do
   if wrong then
     return wrong
   end
-  if fingerprint ~= '' then
+  if fingerprint ~= '' and fingerprint ~= '#' then
     if stored[idempotency] == nil then
       stored[idempotency] = redis.call('GET', idempotency)
       -- '<entry id> <fingerprint>'; a value without one (written before fingerprints) matches any body
@@ -81,7 +83,8 @@ for i = 1, events do
   local topic, name, data, retry = ARGV[b], ARGV[b + 1], ARGV[b + 2], ARGV[b + 3]
   local historyMaxLen, historyMaxAgeMs, fingerprint = ARGV[b + 4], tonumber(ARGV[b + 5]), ARGV[b + 6]
   local historyTtlMs = tonumber(ARGV[b + 7])
-  local keyed = fingerprint ~= ''
+  local indexed = fingerprint == '#'
+  local keyed = fingerprint ~= '' and not indexed
   local earlier = keyed and stored[idempotency]
   if earlier then
     result[2 * i - 1], result[2 * i] = string.match(earlier, '^(%S+)'), 1
@@ -100,6 +103,8 @@ for i = 1, events do
     if keyed then
       redis.call('SET', idempotency, id .. ' ' .. fingerprint, 'PX', window)
       stored[idempotency] = id
+    elseif indexed then
+      redis.call('SET', idempotency, id, 'PX', historyTtlMs > 0 and string.format('%.0f', historyTtlMs) or window)
     end
     result[2 * i - 1], result[2 * i] = id, 0
   end

@@ -6,6 +6,7 @@ import dev.herald.common.http.HealthHandler;
 import dev.herald.common.http.Listeners;
 import dev.herald.common.http.Metrics;
 import dev.herald.common.http.Routes;
+import dev.herald.common.mercure.MercureUpdate;
 import dev.herald.common.redis.RedisConnector;
 import dev.herald.common.redis.RedisLink;
 import dev.herald.common.startup.RedisVersion;
@@ -22,10 +23,15 @@ import dev.herald.gateway.http.ClientAddress;
 import dev.herald.gateway.http.ConnectionsHandler;
 import dev.herald.gateway.http.DemoPageHandler;
 import dev.herald.gateway.http.GatewayRoute;
+import dev.herald.gateway.http.ReconnectLimiter;
 import dev.herald.gateway.http.Refusals;
 import dev.herald.gateway.http.RequestHeaderLimitHandler;
 import dev.herald.gateway.http.StreamHandler;
 import dev.herald.gateway.http.StreamLimitHandler;
+import dev.herald.gateway.mercure.MercureResume;
+import dev.herald.gateway.mercure.MercureSubscribeHandler;
+import dev.herald.gateway.mercure.MercureSubscriptionsHandler;
+import dev.herald.gateway.mercure.SubscriptionRegistry;
 import dev.herald.gateway.metrics.GatewayMetrics;
 import dev.herald.gateway.presence.PresenceReporter;
 import dev.herald.gateway.read.FeedPositions;
@@ -75,6 +81,8 @@ public final class Gateway implements AutoCloseable {
     private final PresenceReporter presence;
     private final RevokedTokens revokedTokens = new RevokedTokens();
     private final RevocationTailer revocations;
+    /** The Mercure subscriptions API's registry, or null when it is off. */
+    private final SubscriptionRegistry subscriptions;
     private volatile boolean draining;
     private final AtomicBoolean closed = new AtomicBoolean();
 
@@ -103,12 +111,20 @@ public final class Gateway implements AutoCloseable {
         StreamOpener opener = new StreamOpener(settings.redis().partitions(), history, limits, metrics, loops);
         RetryHints revokedHints = new RetryHints(settings.retry().toMillis());
         this.revocations = RevocationTailer.start(redis, revokedTokens, r -> loops.revoke(r, revokedHints), settings.tailerBlock());
+        this.subscriptions = settings.mercure().subscriptionsApi()
+                ? new SubscriptionRegistry(commands.async(), settings.redis().keys(), settings.presenceInterval()) : null;
+        int mercurePartition = settings.redis().partitions().partitionOf(MercureUpdate.HERALD_TOPIC);
         DemoPageHandler demoPage = new DemoPageHandler();
         Map<GatewayRoute, HttpHandler> handlers = new EnumMap<>(GatewayRoute.class);
         handlers.put(GatewayRoute.STREAM, streamEndpoint(opener));
         handlers.put(GatewayRoute.HEALTH, new HealthHandler(this::isReady));
         handlers.put(GatewayRoute.DEMO, demoPage);
         handlers.put(GatewayRoute.DEMO_SLASH, demoPage);
+        handlers.put(GatewayRoute.MERCURE, mercureEndpoint(opener, mercurePartition));
+        HttpHandler subscriptionsApi = subscriptionsApi(opener, mercurePartition);
+        handlers.put(GatewayRoute.MERCURE_SUBSCRIPTIONS, subscriptionsApi);
+        handlers.put(GatewayRoute.MERCURE_TOPIC_SUBSCRIPTIONS, subscriptionsApi);
+        handlers.put(GatewayRoute.MERCURE_SUBSCRIPTION, subscriptionsApi);
         RoutingHandler routes = Handlers.routing()
                 .setFallbackHandler(Routes.NOT_FOUND)
                 .setInvalidMethodHandler(Routes.METHOD_NOT_ALLOWED);
@@ -159,6 +175,28 @@ public final class Gateway implements AutoCloseable {
             handler = new AuthHandler(auth, metrics, revokedTokens, handler);
         }
         return handler;
+    }
+
+    /**
+     * {@code GET /.well-known/mercure}: the stream limits (if any), then the Mercure subscription, which
+     * authenticates by itself (Mercure tokens, anonymous subscribers).
+     */
+    private HttpHandler mercureEndpoint(StreamOpener opener, int partition) {
+        Refusals refusals = new Refusals(settings.retry().toMillis(), metrics);
+        ClientAddress addresses = new ClientAddress(settings.trustForwardedFor());
+        HttpHandler handler = new MercureSubscribeHandler(opener, settings.mercure(),
+                new MercureResume(commands.async(), settings.redis().keys(), partition), partition, settings.maxTopics(),
+                this::refusalReason, refusals, new ReconnectLimiter(settings.reconnectPerSecond(), settings.reconnectBurst()), addresses,
+                new RetryHints(settings.retry().toMillis()), revokedTokens, registry, subscriptions);
+        if (settings.maxStreams() > 0 || settings.maxStreamsPerAddress() > 0) {
+            handler = new StreamLimitHandler(settings.maxStreams(), settings.maxStreamsPerAddress(), addresses, refusals, handler);
+        }
+        return handler;
+    }
+
+    /** The Mercure subscriptions API when {@code herald.mercure.subscriptions} is on, else a 404. */
+    private HttpHandler subscriptionsApi(StreamOpener opener, int partition) {
+        return subscriptions == null ? Routes.NOT_FOUND : new MercureSubscriptionsHandler(subscriptions, settings.mercure(), opener, partition);
     }
 
     /** Why new streams are refused now, or null to serve them. */
@@ -255,6 +293,9 @@ public final class Gateway implements AutoCloseable {
             return;
         }
         presence.close();
+        if (subscriptions != null) {
+            subscriptions.close();
+        }
         loops.closeAll(CloseReason.SHUTDOWN);
         if (admin != null) {
             admin.close();

@@ -11,6 +11,7 @@ import dev.herald.common.config.RedisSettings;
 import dev.herald.common.config.TlsSettings;
 import dev.herald.common.http.CorsPolicy;
 import dev.herald.gateway.auth.AuthSettings;
+import dev.herald.gateway.mercure.MercureSettings;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Duration;
@@ -46,13 +47,14 @@ import java.util.Locale;
  * @param maxHeaderSize     largest request head (request line and headers) answered other than 431
  * @param auth              subscriber authentication
  * @param cors              origins allowed cross-origin requests (normalised, with credentials), none for no CORS
+ * @param mercure           the Mercure subscribe endpoint's settings
  */
 public record GatewaySettings(RedisSettings redis, HttpSettings http, TlsSettings tls, long maxPendingBytes, Duration maxUnwritable,
                               Duration heartbeatInterval, Duration writeWindow, int sendBufferBytes, Duration retry, Duration drainPeriod, int maxTopics,
                               double reconnectPerSecond, double reconnectBurst, boolean trustForwardedFor,
                               int replayPageSize, int replayReadsInFlight, long replayCacheBytes, long replayMaxEvents,
                               Duration tailerBlock, int tailerCount, long maxWaitingBytes, Overload overload, Duration presenceInterval, int maxStreams, int maxStreamsPerAddress, int maxHeaderSize,
-                              AuthSettings auth, CorsPolicy cors) {
+                              AuthSettings auth, CorsPolicy cors, MercureSettings mercure) {
     /** What a CORS preflight allows: stream requests, with what fetch-based SSE clients send beyond the safelisted headers. */
     static final List<String> CORS_METHODS = List.of("GET", "OPTIONS");
     static final List<String> CORS_HEADERS = List.of("Authorization", "Last-Event-ID", "Cache-Control");
@@ -115,7 +117,9 @@ public record GatewaySettings(RedisSettings redis, HttpSettings http, TlsSetting
             ConfigLoader.check(cfg, p + "limits.max-header-size", header >= 4096 && header <= 1024 * 1024, "must be between 4KiB and 1MiB");
             return new GatewaySettings(redis, HttpSettings.from(cfg), TlsSettings.from(cfg), pending, unwritable, heartbeat, writeWindow, (int) sendBuffer,
                     retry, drain, topics, perSecond, burst, forwarded, page, inFlight, cache, maxEvents, block, count,
-                    waiting, new Overload(lagBudget, shedFraction), presence, maxStreams, perAddress, (int) header, auth(cfg), cors(cfg));
+                    waiting, new Overload(lagBudget, shedFraction), presence, maxStreams, perAddress, (int) header, auth(cfg), cors(cfg),
+                    new MercureSettings(cfg.getBoolean("herald.mercure.anonymous-subscribers"), TokenVerifier.from(cfg),
+                            cfg.getBoolean("herald.mercure.subscriptions")));
         });
     }
 

@@ -23,6 +23,7 @@ import dev.herald.publisher.api.TopicDeleteHandler;
 import dev.herald.publisher.api.TopicEventsHandler;
 import dev.herald.publisher.api.TopicInfoHandler;
 import dev.herald.publisher.auth.AuthHandler;
+import dev.herald.publisher.mercure.MercurePublishHandler;
 import dev.herald.publisher.metrics.PublisherMetrics;
 import dev.herald.publisher.metrics.Route;
 import dev.herald.publisher.metrics.TimedRoute;
@@ -87,7 +88,7 @@ public final class Publisher implements AutoCloseable {
                 settings.minReplicaAcks(), settings.replicaAckTimeout());
         EventAppender appender = new EventAppender(connection.async(), settings.redis(), settings.retention(), settings.feedMaxLen(),
                 settings.idempotencyWindow(), settings.maxBatch(), settings.queueLimits(), deadlines, replicaAcks, metrics);
-        BodyReader bodies = new BodyReader(settings.maxBodyBytes(), errors);
+        BodyReader bodies = new BodyReader(settings.maxBodyBytes(), errors, BodyReader.JSON);
         EventParser parser = new EventParser(settings.maxEventBytes(), settings.maxBatch());
         AuthHandler auth = new AuthHandler(settings.auth(), errors::unauthorized);
         Map<Route, HttpHandler> handlers = new EnumMap<>(Route.class);
@@ -100,6 +101,8 @@ public final class Publisher implements AutoCloseable {
                 settings.auth().tokens().clockSkew())));
         handlers.put(Route.OPENAPI, new OpenApiHandler());
         handlers.put(Route.HEALTH, new HealthHandler(connection::isOpen));
+        handlers.put(Route.MERCURE_PUBLISH, new MercurePublishHandler(new BodyReader(settings.maxBodyBytes(), errors, BodyReader.FORM), appender, settings.auth().tokens(), errors, settings.maxEventBytes(),
+                settings.cors()));
         RoutingHandler routes = Handlers.routing()
                 .setFallbackHandler(new TimedRoute(Route.OTHER, errors.counting(ErrorCode.NOT_FOUND, Routes.NOT_FOUND), metrics))
                 .setInvalidMethodHandler(new TimedRoute(Route.OTHER, errors.counting(ErrorCode.METHOD_NOT_ALLOWED, Routes.METHOD_NOT_ALLOWED), metrics));

@@ -146,14 +146,17 @@ class OpenApiIntegrationTest {
         void visit(String method, String path, JsonNode operation);
     }
 
-    /** The publisher's operations: the paths marked {@code x-herald-service: gateway} are the gateways' (ApiDescriptionsTest). */
+    /**
+     * The publisher's operations: the paths marked {@code x-herald-service: gateway} are the gateways' (ApiDescriptionsTest),
+     * and so are operations marked so on a path both serve ({@code GET /.well-known/mercure}).
+     */
     private static void forEachOperation(OperationVisitor visitor) {
         for (Map.Entry<String, JsonNode> path : spec.get("paths").properties()) {
             if (path.getValue().path("x-herald-service").asText().equals("gateway")) {
                 continue;
             }
             for (Map.Entry<String, JsonNode> op : path.getValue().properties()) {
-                if (METHODS.contains(op.getKey())) {
+                if (METHODS.contains(op.getKey()) && !op.getValue().path("x-herald-service").asText().equals("gateway")) {
                     visitor.visit(op.getKey().toUpperCase(Locale.ROOT), path.getKey(), op.getValue());
                 }
             }

@@ -87,6 +87,18 @@ public final class TokenVerifier {
 
     /** The grant of {@code token}; throws {@link AuthException} with the reason it is refused. */
     public Grant verify(String token) {
+        JWTClaimsSet claims = verifiedClaims(token, true);
+        String subject = claims.getSubject();
+        Date exp = dateClaim(claims, "exp");
+        return new Grant(subject == null ? "" : subject, claims.getJWTID(), exp.toInstant(), patterns(claims, PUBLISH_CLAIM), patterns(claims, SUBSCRIBE_CLAIM));
+    }
+
+    /**
+     * The claims of {@code token} once its signature, times, issuer and audience are checked as above, for
+     * claims other than Herald's (Mercure's). With {@code expRequired} false a token without {@code exp} is
+     * accepted, as Mercure's hub accepts one; throws {@link AuthException} with the reason it is refused.
+     */
+    public JWTClaimsSet verifiedClaims(String token, boolean expRequired) {
         if (token == null || token.isBlank()) {
             throw new AuthException(AuthFailure.TOKEN_MISSING, "no token was sent");
         }
@@ -100,7 +112,8 @@ public final class TokenVerifier {
         } catch (ParseException e) {
             throw new AuthException(AuthFailure.TOKEN_MALFORMED, "token payload is not a JSON claims set");
         }
-        return grant(claims);
+        checkClaims(claims, expRequired);
+        return claims;
     }
 
     private static JWT parse(String token) {
@@ -139,15 +152,14 @@ public final class TokenVerifier {
         throw new AuthException(AuthFailure.TOKEN_INVALID, "token signature does not verify with any accepted key");
     }
 
-    private Grant grant(JWTClaimsSet claims) {
+    private void checkClaims(JWTClaimsSet claims, boolean expRequired) {
         Instant now = clock.instant();
         Date exp = dateClaim(claims, "exp");
-        if (exp == null) {
+        if (exp == null && expRequired) {
             throw new AuthException(AuthFailure.TOKEN_MALFORMED, "token has no 'exp' claim; only tokens that expire are accepted");
         }
-        Instant expiresAt = exp.toInstant();
-        if (now.isAfter(expiresAt.plus(clockSkew))) {
-            throw new AuthException(AuthFailure.TOKEN_EXPIRED, "token expired at " + expiresAt);
+        if (exp != null && now.isAfter(exp.toInstant().plus(clockSkew))) {
+            throw new AuthException(AuthFailure.TOKEN_EXPIRED, "token expired at " + exp.toInstant());
         }
         Date nbf = dateClaim(claims, "nbf");
         if (nbf != null && now.plus(clockSkew).isBefore(nbf.toInstant())) {
@@ -159,8 +171,6 @@ public final class TokenVerifier {
         if (audience != null && (claims.getAudience() == null || !claims.getAudience().contains(audience))) {
             throw new AuthException(AuthFailure.TOKEN_WRONG_AUDIENCE, "token audience does not include the one accepted");
         }
-        String subject = claims.getSubject();
-        return new Grant(subject == null ? "" : subject, claims.getJWTID(), expiresAt, patterns(claims, PUBLISH_CLAIM), patterns(claims, SUBSCRIBE_CLAIM));
     }
 
     private static Date dateClaim(JWTClaimsSet claims, String name) {

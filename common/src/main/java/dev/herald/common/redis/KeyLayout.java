@@ -10,6 +10,7 @@ import dev.herald.common.topic.Topic;
  *   <li>{@code <prefix>:{p<p>}:feed} — the partition feed that gateways tail (short retention)</li>
  *   <li>{@code <prefix>:{p<p>}:t:<topic>} — the topic history that resumes replay (per-topic retention)</li>
  *   <li>{@code <prefix>:{p<p>}:idem:<topic>/<key>} — the entry ID an idempotency key was first published under</li>
+ *   <li>{@code <prefix>:{p<p>}:id:<id>} — the latest entry a publisher-supplied (Mercure) event ID names</li>
  *   <li>{@code <prefix>:replication-mark} — a counter the publisher's replica wait writes (standalone and Sentinel only)</li>
  *   <li>{@code <prefix>:presence} — the gateways that report streams (sorted set, scored by last report time)</li>
  *   <li>{@code <prefix>:presence:<gateway>} — one gateway's open streams per topic (hash, short TTL)</li>
@@ -43,6 +44,14 @@ public record KeyLayout(String prefix) {
      */
     public String idempotency(int partition, Topic topic, String key) {
         return prefix + ":" + hashTag(partition) + ":idem:" + topic.name() + "/" + key;
+    }
+
+    /**
+     * The entry a publisher-supplied event ID (a Mercure update's {@code id}) names in partition {@code partition}:
+     * set by the publish script after each append with that ID, so a repeated ID names its latest event.
+     */
+    public String idIndex(int partition, String id) {
+        return prefix + ":" + hashTag(partition) + ":id:" + id;
     }
 
     /** A counter written just before each {@code WAIT}, so that the connection waiting has a write of its own to wait for. */

@@ -31,6 +31,8 @@ public final class PublishScript {
     private static final int VALUES_PER_EVENT = 8;
     /** The script's refusal of a key reused with another body (publish.lua). */
     private static final String KEY_REUSED = "ERR herald: idempotency key reused";
+    /** In place of a fingerprint: the event's key is its ID-index key (publish.lua); never base64url. */
+    private static final String ID_INDEX = "#";
 
     private PublishScript() {
     }
@@ -45,9 +47,22 @@ public final class PublishScript {
      * @param historyMaxLen       approximate MAXLEN of the history, 0 for no length limit
      * @param historyMaxAgeMillis entries older than this are trimmed, 0 for no age limit
      * @param historyTtlMillis    the history expires this long after its last append, 0 for never
+     * @param idIndexKey          a key ({@link KeyLayout#idIndex}) to set to the entry ID, or {@code null}; never
+     *                            with an idempotency key
      */
     public record Append(String historyKey, String idempotencyKey, String topic, String event, String data, long retryMillis,
-                         long historyMaxLen, long historyMaxAgeMillis, long historyTtlMillis) {
+                         long historyMaxLen, long historyMaxAgeMillis, long historyTtlMillis, String idIndexKey) {
+        public Append {
+            if (idempotencyKey != null && idIndexKey != null) {
+                throw new IllegalArgumentException("an event has an idempotency key or an ID-index key, not both");
+            }
+        }
+
+        /** An event without an ID-index key. */
+        public Append(String historyKey, String idempotencyKey, String topic, String event, String data, long retryMillis,
+                      long historyMaxLen, long historyMaxAgeMillis, long historyTtlMillis) {
+            this(historyKey, idempotencyKey, topic, event, data, retryMillis, historyMaxLen, historyMaxAgeMillis, historyTtlMillis, null);
+        }
     }
 
     /**
@@ -76,7 +91,7 @@ public final class PublishScript {
         for (int i = 0; i < events.size(); i++) {
             Append e = events.get(i);
             keys[1 + 2 * i] = e.historyKey();
-            keys[2 + 2 * i] = e.idempotencyKey() == null ? e.historyKey() : e.idempotencyKey();
+            keys[2 + 2 * i] = e.idempotencyKey() != null ? e.idempotencyKey() : e.idIndexKey() != null ? e.idIndexKey() : e.historyKey();
             int b = 2 + VALUES_PER_EVENT * i;
             args[b] = e.topic();
             args[b + 1] = e.event() == null ? "" : e.event();
@@ -84,7 +99,7 @@ public final class PublishScript {
             args[b + 3] = e.retryMillis() < 0 ? "" : Long.toString(e.retryMillis());
             args[b + 4] = Long.toString(e.historyMaxLen());
             args[b + 5] = Long.toString(e.historyMaxAgeMillis());
-            args[b + 6] = e.idempotencyKey() == null ? "" : fingerprint(e);
+            args[b + 6] = e.idempotencyKey() != null ? fingerprint(e) : e.idIndexKey() != null ? ID_INDEX : "";
             args[b + 7] = Long.toString(e.historyTtlMillis());
         }
         return call(redis, keys, args).thenApply(PublishScript::appended);

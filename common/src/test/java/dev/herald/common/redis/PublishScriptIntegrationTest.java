@@ -136,6 +136,27 @@ class PublishScriptIntegrationTest {
     }
 
     @Test
+    void anIdIndexKeyNamesTheLatestEntryPublishedWithItAndAppendsEveryTime() throws Exception {
+        String index = KEYS.idIndex(PARTITION, "id-[\"https://example.net/a\"]");
+        long ttl = TimeUnit.MINUTES.toMillis(5);
+        PublishScript.Append first = new PublishScript.Append(KEYS.history(PARTITION, NEWS), null, NEWS.name(), null, "one", -1,
+                LARGE, NO_MAX_AGE, ttl, index);
+        PublishScript.Append again = new PublishScript.Append(KEYS.history(PARTITION, NEWS), null, NEWS.name(), null, "two", -1,
+                LARGE, NO_MAX_AGE, ttl, index);
+
+        List<PublishScript.Appended> one = run(LARGE, List.of(first));
+        assertThat(sync.get(index)).isEqualTo(one.get(0).entryId());
+        List<PublishScript.Appended> two = run(LARGE, List.of(again));
+
+        assertThat(two.get(0).duplicate()).as("a repeated ID is appended, unlike an idempotency key").isFalse();
+        assertThat(all(KEYS.history(PARTITION, NEWS))).extracting(m -> m.getBody().get("d")).containsExactly("one", "two");
+        assertThat(sync.get(index)).as("the latest event with the ID").isEqualTo(two.get(0).entryId());
+        assertThat(sync.pttl(index)).as("kept as long as the history").isBetween(ttl - 10_000, ttl);
+        assertThatThrownBy(() -> new PublishScript.Append(KEYS.history(PARTITION, NEWS), "key", NEWS.name(), null, "x", -1,
+                LARGE, NO_MAX_AGE, ttl, index)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
     void assignsLaterIdsToLaterRuns() throws Exception {
         List<StreamId> all = new ArrayList<>();
         for (int run = 0; run < 20; run++) {

@@ -43,6 +43,7 @@ public final class SseConnection {
     /** The partitions this stream reads, in partition order (usually one or a few: scanned, not hashed). */
     private final PartitionState[] partitions;
     private final Admission admission;
+    private final FrameFilter filter;
     private final boolean multiPartition;
     private final FrameQueue queue = new FrameQueue();
     private final FrameQueue.Delivered onDelivered = this::delivered;
@@ -68,7 +69,7 @@ public final class SseConnection {
     private final long openedNanos = System.nanoTime();
 
     SseConnection(HttpServerExchange exchange, StreamSinkChannel channel, IoLoop loop, HistoryPages history, ConnectionLimits limits,
-                  GatewayMetrics metrics, Map<Integer, PartitionState> partitions, Admission admission) {
+                  GatewayMetrics metrics, Map<Integer, PartitionState> partitions, Admission admission, FrameFilter filter) {
         this.exchange = exchange;
         this.channel = channel;
         this.loop = loop;
@@ -77,6 +78,7 @@ public final class SseConnection {
         this.metrics = metrics;
         this.partitions = partitions.values().toArray(PartitionState[]::new);
         this.admission = admission;
+        this.filter = filter;
         this.multiPartition = this.partitions.length > 1;
     }
 
@@ -202,8 +204,8 @@ public final class SseConnection {
 
     /** Queues an event frame if it is after the partition's position; returns true if the connection became dirty. */
     boolean enqueueEvent(PartitionState p, SharedFrame frame) {
-        if (!p.advanceIfAfter(frame.id())) {
-            return false;
+        if (!p.advanceIfAfter(frame.id()) || !filter.accepts(frame)) {
+            return false; // a filtered frame still moves the position: the stream has seen past it
         }
         if (multiPartition) {
             // The other partitions' positions, in partition order, then the shared frame's own.

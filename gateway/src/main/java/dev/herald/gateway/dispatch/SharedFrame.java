@@ -3,6 +3,7 @@ package dev.herald.gateway.dispatch;
 import dev.herald.common.event.Cursor;
 import dev.herald.common.event.Event;
 import dev.herald.common.event.StreamId;
+import dev.herald.common.mercure.MercureUpdate;
 import dev.herald.common.sse.SseEncoder;
 import dev.herald.common.topic.Topic;
 import java.nio.ByteBuffer;
@@ -37,14 +38,17 @@ public final class SharedFrame {
     private final StreamId id;
     private final Topic topic;
     private final long publishedMicros;
+    private final MercureUpdate.Audience mercure;
 
-    private SharedFrame(ByteBuffer bytes, int viewSlots, int partition, StreamId id, Topic topic, long publishedMicros) {
+    private SharedFrame(ByteBuffer bytes, int viewSlots, int partition, StreamId id, Topic topic, long publishedMicros,
+                        MercureUpdate.Audience mercure) {
         this.bytes = bytes;
         this.views = new ByteBuffer[viewSlots];
         this.partition = partition;
         this.id = id;
         this.topic = topic;
         this.publishedMicros = publishedMicros;
+        this.mercure = mercure;
     }
 
     public static SharedFrame encode(int partition, Event event, int viewSlots) {
@@ -57,13 +61,20 @@ public final class SharedFrame {
      */
     public static List<SharedFrame> encodeAll(int partition, List<Event> events, int viewSlots) {
         byte[][] encoded = new byte[events.size()][];
+        MercureUpdate[] updates = new MercureUpdate[events.size()];
         Map<Topic, ByteBuffer> slabs = new HashMap<>();
         Map<Topic, Integer> sizes = new HashMap<>();
         StringBuilder text = new StringBuilder(256);
         for (int i = 0; i < encoded.length; i++) {
             Event e = events.get(i);
             text.setLength(0);
-            SseEncoder.appendEvent(text, Cursor.encodeOne(partition, e.id()), e.event(), e.retryMillis(), e.data());
+            updates[i] = MercureUpdate.HERALD_TOPIC.equals(e.topic()) ? MercureUpdate.decode(e.data()) : null;
+            if (updates[i] != null) {
+                // A Mercure update carries its own ID; its subscribers read one partition, so no cursor is needed.
+                SseEncoder.appendEvent(text, updates[i].sseId(e.id()), e.event(), e.retryMillis(), updates[i].data());
+            } else {
+                SseEncoder.appendEvent(text, Cursor.encodeOne(partition, e.id()), e.event(), e.retryMillis(), e.data());
+            }
             encoded[i] = text.toString().getBytes(StandardCharsets.UTF_8);
             sizes.merge(e.topic(), encoded[i].length, Integer::sum);
         }
@@ -75,7 +86,8 @@ public final class SharedFrame {
             int start = slab.position();
             slab.put(encoded[i]);
             ByteBuffer frame = slab.duplicate().position(start).limit(slab.position()).slice().asReadOnlyBuffer();
-            frames.add(new SharedFrame(frame, viewSlots, partition, e.id(), e.topic(), e.publishedMicros()));
+            frames.add(new SharedFrame(frame, viewSlots, partition, e.id(), e.topic(), e.publishedMicros(),
+                    updates[i] == null ? null : updates[i].audience()));
         }
         return frames;
     }
@@ -111,5 +123,13 @@ public final class SharedFrame {
 
     public long publishedMicros() {
         return publishedMicros;
+    }
+
+    /**
+     * Who may receive the Mercure update this frame encodes (its {@code id:} is the update's), or {@code null} for
+     * Herald's own events. Only the audience is kept, not the decoded data: a frame a slow stream holds costs its bytes.
+     */
+    public MercureUpdate.Audience mercure() {
+        return mercure;
     }
 }

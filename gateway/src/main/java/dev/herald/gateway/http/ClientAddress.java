@@ -17,7 +17,7 @@ public final class ClientAddress {
         this.trustForwardedFor = trustForwardedFor;
     }
 
-    String of(HttpServerExchange exchange) {
+    public String of(HttpServerExchange exchange) {
         if (trustForwardedFor) {
             HeaderValues forwarded = exchange.getRequestHeaders().get(Headers.X_FORWARDED_FOR);
             String last = forwarded == null ? null : forwarded.getLast();

@@ -8,7 +8,12 @@ public enum GatewayRoute {
     STREAM("GET", "/v1/stream"),
     HEALTH("GET", "/health"),
     DEMO("GET", "/demo"),
-    DEMO_SLASH("GET", "/demo/");
+    DEMO_SLASH("GET", "/demo/"),
+    /** The Mercure hub's subscribe endpoint (its publish endpoint is the publisher's). */
+    MERCURE("GET", "/.well-known/mercure"),
+    MERCURE_SUBSCRIPTIONS("GET", "/.well-known/mercure/subscriptions"),
+    MERCURE_TOPIC_SUBSCRIPTIONS("GET", "/.well-known/mercure/subscriptions/{topic}"),
+    MERCURE_SUBSCRIPTION("GET", "/.well-known/mercure/subscriptions/{topic}/{subscriber}");
 
     private final String method;
     private final String template;

@@ -8,7 +8,7 @@ import java.util.concurrent.ConcurrentMap;
  * limit is refused with a retry hint rather than an error status, which would make EventSource give up
  * for good (see {@link Refusals}), so it comes back later. Addresses idle for a minute are forgotten.
  */
-final class ReconnectLimiter {
+public final class ReconnectLimiter {
     private static final long FORGET_AFTER_NANOS = 60_000_000_000L;
     private static final int SWEEP_AT = 100_000;
 
@@ -17,7 +17,7 @@ final class ReconnectLimiter {
     private final ConcurrentMap<String, Bucket> buckets = new ConcurrentHashMap<>();
 
     /** {@code perSecond} 0 turns the limit off. */
-    ReconnectLimiter(double perSecond, double burst) {
+    public ReconnectLimiter(double perSecond, double burst) {
         this.perSecond = perSecond;
         this.burst = Math.max(1, burst);
     }
@@ -38,7 +38,7 @@ final class ReconnectLimiter {
     }
 
     /** True if {@code address} may open a stream now. */
-    boolean allow(String address) {
+    public boolean allow(String address) {
         if (perSecond <= 0) {
             return true;
         }

@@ -60,7 +60,7 @@ public final class Refusals {
         this.metrics = metrics;
     }
 
-    void refuse(HttpServerExchange exchange, Reason reason) {
+    public void refuse(HttpServerExchange exchange, Reason reason) {
         metrics.refused(reason.code());
         long delay = (reason.status == 429 ? later : soon).jitteredMillis();
         if (wantsJson(exchange)) {

@@ -6,13 +6,13 @@ import io.undertow.util.HttpString;
 import io.undertow.util.Protocols;
 
 /** The head of every event-stream answer: a stream, or a refusal that is only a retry hint. */
-final class SseResponse {
+public final class SseResponse {
     private static final HttpString X_ACCEL_BUFFERING = new HttpString("X-Accel-Buffering");
 
     private SseResponse() {
     }
 
-    static void start(HttpServerExchange exchange) {
+    public static void start(HttpServerExchange exchange) {
         exchange.setStatusCode(200);
         if (!exchange.getProtocol().equals(Protocols.HTTP_2_0)) {
             // Close-delimited body, not chunked: Undertow's chunked conduit writes one buffer per call, which

@@ -2,6 +2,7 @@ package dev.herald.gateway.http;
 
 import dev.herald.common.event.Cursor;
 import dev.herald.common.http.JsonResponses;
+import dev.herald.common.mercure.MercureUpdate;
 import dev.herald.common.sse.SseEncoder;
 import dev.herald.common.topic.Topic;
 import dev.herald.gateway.GatewaySettings;
@@ -75,7 +76,12 @@ public final class StreamHandler implements HttpHandler {
         Set<Topic> topics = new LinkedHashSet<>();
         for (String name : names) {
             try {
-                topics.add(Topic.of(name));
+                Topic topic = Topic.of(name);
+                String reserved = MercureUpdate.reservedProblem(topic);
+                if (reserved != null) {
+                    throw new IllegalArgumentException(reserved); // its private updates are only for Mercure streams
+                }
+                topics.add(topic);
             } catch (IllegalArgumentException e) {
                 JsonResponses.error(exchange, 400, "invalid_topic", e.getMessage());
                 return;

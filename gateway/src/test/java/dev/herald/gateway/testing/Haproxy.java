@@ -39,7 +39,8 @@ public final class Haproxy implements AutoCloseable {
 
     /**
      * As {@link #start(List, Path)}, and with a {@code publisher} (may be null) behind the same address:
-     * requests for the publisher API ({@code /v1/topics/...}, {@code /v1/events}) go to it, everything else
+     * requests for the publisher API ({@code /v1/topics/...}, {@code /v1/events}) and Mercure publishes
+     * ({@code POST /.well-known/mercure}) go to it, everything else
      * to the gateways. So a page the gateways serve can publish on its own origin, without CORS.
      */
     public static Haproxy start(List<ServiceProcess> gateways, ServiceProcess publisher, Path dir) throws IOException {
@@ -59,6 +60,7 @@ public final class Haproxy implements AutoCloseable {
                       acl publisher_api path /v1/topics /v1/events
                       acl publisher_api path_beg /v1/topics/
                       use_backend publisher if publisher_api
+                      use_backend publisher if { path /.well-known/mercure } METH_POST
                     """);
         }
         cfg.append("""

@@ -30,10 +30,23 @@ public final class NodeEventSource implements AutoCloseable {
         return new NodeEventSource("browser-listen.mjs", url, seconds, errors);
     }
 
+    /** As {@link #chromium(String, int, Path)}, with {@code cookie} ({@code name=value}) set for the URL's origin first. */
+    public static NodeEventSource chromium(String url, int seconds, Path errors, String cookie) throws Exception {
+        return new NodeEventSource("browser-listen.mjs", url, seconds, errors, cookie);
+    }
+
     private NodeEventSource(String script, String url, int seconds, Path errors) throws Exception {
+        this(script, url, seconds, errors, null);
+    }
+
+    private NodeEventSource(String script, String url, int seconds, Path errors, String cookie) throws Exception {
         NodeClients.install();
-        node = new ProcessBuilder("node", script, url, Integer.toString(seconds))
-                .directory(NodeClients.DIR.toFile()).redirectError(errors.toFile()).start();
+        ProcessBuilder builder = new ProcessBuilder("node", script, url, Integer.toString(seconds))
+                .directory(NodeClients.DIR.toFile()).redirectError(errors.toFile());
+        if (cookie != null) {
+            builder.environment().put("COOKIE", cookie);
+        }
+        node = builder.start();
         reader = new Thread(this::read, "node-eventsource");
         reader.start();
     }
@@ -57,6 +70,19 @@ public final class NodeEventSource implements AutoCloseable {
         synchronized (lines) {
             return lines.stream().filter(l -> l.get("kind").asText().equals(kind)).count();
         }
+    }
+
+    /** The {@code lastEventId} of the events of {@code type} received so far, in order. */
+    public List<String> ids(String type) {
+        List<String> received = new ArrayList<>();
+        synchronized (lines) {
+            for (JsonNode l : lines) {
+                if (l.get("kind").asText().equals("event") && l.get("type").asText().equals(type)) {
+                    received.add(l.get("id").asText());
+                }
+            }
+        }
+        return received;
     }
 
     /** The data of the events of {@code type} received so far, in order. */

@@ -18,28 +18,35 @@ import java.util.function.BiFunction;
  * {@code MAX_ENTITY_SIZE}: that one drops a chunked upload's connection without an answer, while this
  * answers {@code 413} whether or not the request declared a {@code Content-Length}.
  *
- * <p>Only a body declared {@code Content-Type: application/json} (parameters such as {@code charset} allowed,
- * any case) is read; anything else is answered {@code 415} unread. Besides telling a client that sent the
- * wrong thing, this stops a cross-site HTML form (which can only send form, multipart or text bodies, and does
- * so without a CORS preflight) from publishing through a browser that holds no credentials at all when
- * authentication is off.
+ * <p>Only a body declared with the reader's media type (parameters such as {@code charset} allowed, any
+ * case) is read; anything else is answered {@code 415} unread. For Herald's JSON API, besides telling a
+ * client that sent the wrong thing, this stops a cross-site HTML form (which can only send form, multipart or
+ * text bodies, and does so without a CORS preflight) from publishing through a browser that holds no
+ * credentials at all when authentication is off. (The Mercure endpoint takes forms, as its protocol says,
+ * and guards against cross-site cookies itself.)
  */
 public final class BodyReader {
+    public static final String JSON = "application/json";
+    public static final String FORM = "application/x-www-form-urlencoded";
+
     private final int maxBodyBytes;
     private final ErrorResponder errors;
+    private final String mediaType;
 
-    public BodyReader(int maxBodyBytes, ErrorResponder errors) {
+    /** Reads bodies of {@code mediaType} ({@link #JSON} or {@link #FORM}) of at most {@code maxBodyBytes}. */
+    public BodyReader(int maxBodyBytes, ErrorResponder errors, String mediaType) {
         this.maxBodyBytes = maxBodyBytes;
         this.errors = errors;
+        this.mediaType = mediaType;
     }
 
-    /** The answer to a successful request: a status and a JSON body. */
+    /** The answer to a successful request: a status and a JSON body (a {@code String} is sent as {@code text/plain}). */
     public record Answer(int status, Object body) {
     }
 
     public void read(HttpServerExchange exchange, BiFunction<HttpServerExchange, byte[], CompletableFuture<Answer>> action) {
-        if (!isJson(exchange.getRequestHeaders().getFirst(Headers.CONTENT_TYPE))) {
-            errors.answer(exchange, ErrorCode.UNSUPPORTED_MEDIA_TYPE, "the body must be sent with Content-Type: application/json");
+        if (!hasMediaType(exchange.getRequestHeaders().getFirst(Headers.CONTENT_TYPE), mediaType)) {
+            errors.answer(exchange, ErrorCode.UNSUPPORTED_MEDIA_TYPE, "the body must be sent with Content-Type: " + mediaType);
             return;
         }
         long declared = exchange.getRequestContentLength();
@@ -67,14 +74,14 @@ public final class BodyReader {
         }
     }
 
-    /** True for {@code application/json}, with any parameters, in any case. */
-    static boolean isJson(String contentType) {
+    /** True if {@code contentType} is {@code mediaType}, with any parameters, in any case. */
+    static boolean hasMediaType(String contentType, String mediaType) {
         if (contentType == null) {
             return false;
         }
         int semicolon = contentType.indexOf(';');
-        String mediaType = (semicolon < 0 ? contentType : contentType.substring(0, semicolon)).strip();
-        return mediaType.equalsIgnoreCase("application/json");
+        String declared = (semicolon < 0 ? contentType : contentType.substring(0, semicolon)).strip();
+        return declared.equalsIgnoreCase(mediaType);
     }
 
     private void run(HttpServerExchange exchange, byte[] body, BiFunction<HttpServerExchange, byte[], CompletableFuture<Answer>> action) {
@@ -86,7 +93,11 @@ public final class BodyReader {
             return;
         }
         answer.whenComplete((result, error) -> IoThread.answer(exchange, () -> {
-            if (error == null) {
+            if (error == null && result.body() instanceof String text) {
+                exchange.setStatusCode(result.status());
+                exchange.getResponseHeaders().put(Headers.CONTENT_TYPE, "text/plain; charset=utf-8");
+                exchange.getResponseSender().send(text);
+            } else if (error == null) {
                 JsonResponses.send(exchange, result.status(), result.body());
             } else {
                 errors.fail(exchange, error);

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
 import dev.herald.common.http.JsonResponses;
+import dev.herald.common.mercure.MercureUpdate;
 import dev.herald.common.sse.SseEncoder;
 import dev.herald.common.topic.Topic;
 import dev.herald.publisher.stream.NewEvent;
@@ -81,13 +82,19 @@ public final class EventParser {
         return events;
     }
 
-    /** Validates a topic name from a path or body. */
+    /** Validates a topic name from a path or body; the Mercure topic is not Herald's API's to touch. */
     public static Topic topic(String name) {
+        Topic topic;
         try {
-            return Topic.of(name);
+            topic = Topic.of(name);
         } catch (IllegalArgumentException e) {
             throw new ApiException(ErrorCode.INVALID_TOPIC, e.getMessage());
         }
+        String reserved = MercureUpdate.reservedProblem(topic);
+        if (reserved != null) {
+            throw new ApiException(ErrorCode.INVALID_TOPIC, reserved);
+        }
+        return topic;
     }
 
     /** Reads a body as one strict JSON document (see {@link #READER}). */

@@ -16,6 +16,8 @@ public enum Route {
     DISCONNECT("POST", "/v1/disconnect"),
     OPENAPI("GET", "/v1/openapi.yaml"),
     HEALTH("GET", "/health"),
+    /** A Mercure update (the subscribe side of the same path is the gateways'). */
+    MERCURE_PUBLISH("POST", "/.well-known/mercure"),
     /** Requests that matched no route or used a method the route does not allow (404, 405); no method or path. */
     OTHER(null, null);
 

@@ -103,7 +103,8 @@ public final class EventAppender {
             Retention kept = retention.of(e.topic());
             appends.add(new PublishScript.Append(settings.keys().history(partition, e.topic()),
                     e.idempotencyKey() == null ? null : settings.keys().idempotency(partition, e.topic(), e.idempotencyKey()),
-                    e.topic().name(), e.event(), e.data(), e.retryMillis(), kept.maxLen(), kept.maxAge().toMillis(), kept.ttl().toMillis()));
+                    e.topic().name(), e.event(), e.data(), e.retryMillis(), kept.maxLen(), kept.maxAge().toMillis(), kept.ttl().toMillis(),
+                    e.indexedId() == null ? null : settings.keys().idIndex(partition, e.indexedId())));
         }
         return appends;
     }
