@@ -74,4 +74,32 @@ class HistoryTrimmedDuringReplayIntegrationTest {
             }
         }
     }
+
+    @Test
+    void aResumeRightAfterATrimIsToldOfItEvenIfAnotherResumeJustCheckedTheSameHistory() throws Exception {
+        try (RedisServer redis = RedisServer.start(); TestCluster cluster = TestCluster.start(redis.uri(), 0, Map.of())) {
+            Gateway gateway = cluster.startGateway(Map.of());
+            String topic = "trim-after-check";
+            List<String> ids = new ArrayList<>();
+            for (int i = 0; i < 5; i++) {
+                ids.add(JSON.readTree(cluster.post("/v1/topics/" + topic + "/events", "{\"data\":\"" + i + "\"}").body()).get("id").asText());
+            }
+            // A first resume checks the untrimmed history (and sees no trim), then the history is cut to its last event.
+            try (SseClient first = SseClient.open(gateway.port(), "/v1/stream?topic=" + topic, Map.of("Last-Event-ID", ids.get(0)))) {
+                first.awaitData(4, Duration.ofSeconds(10));
+                assertThat(first.data("herald.reset")).isEmpty();
+            }
+            String history = new KeyLayout("herald").history(new Partitioner(16).partitionOf(Topic.of(topic)), Topic.of(topic));
+            redis.send("XTRIM", history, "MAXLEN", "1");
+            try (SseClient second = SseClient.open(gateway.port(), "/v1/stream?topic=" + topic, Map.of("Last-Event-ID", ids.get(0)))) {
+                second.awaitData(1, Duration.ofSeconds(10));
+                Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> !second.data("herald.reset").isEmpty());
+                // Events the gateway still holds in its page cache may come too (more than history has, never less).
+                assertThat(second.data()).endsWith("4").isSubsetOf("1", "2", "3", "4").doesNotHaveDuplicates();
+                JsonNode reset = JSON.readTree(second.data("herald.reset").get(0));
+                assertThat(reset.get("reason").asText()).isEqualTo("history_trimmed");
+                assertThat(reset.get("oldestRetained").asText()).isEqualTo(ids.get(4));
+            }
+        }
+    }
 }

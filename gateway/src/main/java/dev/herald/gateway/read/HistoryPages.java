@@ -25,13 +25,11 @@ import java.util.function.IntFunction;
  *   <li>at most {@code maxReadsInFlight} reads go to Redis at once; the rest wait their turn in order, so
  *       a storm of replays cannot crowd out Redis or the gateway.</li>
  * </ul>
- * Pages and stream facts are safe to share because history only grows at its end and is trimmed at its
- * start: a full page never changes. Thread-safe; callbacks run on the Redis client's threads.
+ * Pages are safe to share because history only grows at its end and is trimmed at its start: a full page
+ * never changes. Stream facts are shared only while they are read. Thread-safe; callbacks run on the Redis
+ * client's threads.
  */
 public final class HistoryPages {
-    /** How long stream facts (for the trim check) are reused. */
-    private static final long FACTS_TTL_NANOS = 1_000_000_000L;
-
     /** Counters the page source reports. */
     public interface PageMetrics {
         void pageRead();
@@ -45,9 +43,6 @@ public final class HistoryPages {
     }
 
     private record PageKey(TopicKey topic, StreamId after) {
-    }
-
-    private record TimedFacts(CompletableFuture<StreamFacts> facts, long readAtNanos) {
     }
 
     /** A page and the partition position up to which it holds every event of its topic (after its start). */
@@ -68,7 +63,8 @@ public final class HistoryPages {
     private final Map<TopicKey, TreeMap<StreamId, Covered<HistoryPage>>> cached = new HashMap<>();
     private final ArrayDeque<PageKey> cacheOrder = new ArrayDeque<>();
     private final ArrayDeque<Runnable> waiting = new ArrayDeque<>();
-    private final Map<TopicKey, TimedFacts> facts = new HashMap<>();
+    /** Stream facts being read, shared by the resumes that ask meanwhile; never kept once read (see {@link #facts}). */
+    private final Map<TopicKey, CompletableFuture<StreamFacts>> factsInFlight = new HashMap<>();
     private long cachedBytes;
     private int reading;
 
@@ -126,22 +122,33 @@ public final class HistoryPages {
         return future;
     }
 
-    /** Stream facts of a topic, read at most about once a second however many clients resume it. */
+    /**
+     * Stream facts of a topic: the resumes that ask while a read is in flight share it, and a later one reads
+     * again. Facts kept after their read could say "not trimmed" about a history trimmed since, and a client
+     * would then miss events without the reset notice (one read per resume is cheap: XINFO STREAM is O(1)).
+     */
     public CompletableFuture<StreamFacts> facts(int partition, Topic topic) {
         TopicKey key = new TopicKey(partition, topic);
+        CompletableFuture<StreamFacts> read;
         synchronized (this) {
-            TimedFacts known = facts.get(key);
-            long now = System.nanoTime();
-            if (known != null && now - known.readAtNanos() < FACTS_TTL_NANOS) {
-                return known.facts();
+            CompletableFuture<StreamFacts> pending = factsInFlight.get(key);
+            if (pending != null) {
+                return pending;
             }
-            if (facts.size() > 10_000) {
-                facts.clear();
-            }
-            CompletableFuture<StreamFacts> read = reader.facts(partition, topic);
-            facts.put(key, new TimedFacts(read, now));
-            return read;
+            read = new CompletableFuture<>();
+            factsInFlight.put(key, read);
         }
+        reader.facts(partition, topic).whenComplete((facts, error) -> {
+            synchronized (this) {
+                factsInFlight.remove(key, read);
+            }
+            if (error != null) {
+                read.completeExceptionally(error);
+            } else {
+                read.complete(facts);
+            }
+        });
+        return read;
     }
 
     private void finished(PageKey key, HistoryPage page, StreamId covered, Throwable error, CompletableFuture<HistoryPage> future) {
