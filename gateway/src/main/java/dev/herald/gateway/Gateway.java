@@ -27,7 +27,8 @@ import dev.herald.gateway.http.ReconnectLimiter;
 import dev.herald.gateway.http.Refusals;
 import dev.herald.gateway.http.RequestHeaderLimitHandler;
 import dev.herald.gateway.http.StreamHandler;
-import dev.herald.gateway.http.StreamLimitHandler;
+import dev.herald.gateway.http.StreamGate;
+import dev.herald.gateway.http.StreamLimits;
 import dev.herald.gateway.mercure.MercureResume;
 import dev.herald.gateway.mercure.MercureSubscribeHandler;
 import dev.herald.gateway.mercure.MercureSubscriptionsHandler;
@@ -116,11 +117,17 @@ public final class Gateway implements AutoCloseable {
         int mercurePartition = settings.redis().partitions().partitionOf(MercureUpdate.HERALD_TOPIC);
         DemoPageHandler demoPage = new DemoPageHandler();
         Map<GatewayRoute, HttpHandler> handlers = new EnumMap<>(GatewayRoute.class);
-        handlers.put(GatewayRoute.STREAM, streamEndpoint(opener));
+        // One gate and one set of caps for both stream endpoints: a client counts once, whichever it uses.
+        Refusals refusals = new Refusals(settings.retry().toMillis(), metrics);
+        ClientAddress addresses = new ClientAddress(settings.trustForwardedFor());
+        StreamGate gate = new StreamGate(this::refusalReason, refusals,
+                new ReconnectLimiter(settings.reconnectPerSecond(), settings.reconnectBurst()), addresses);
+        StreamLimits streamCaps = new StreamLimits(settings.maxStreams(), settings.maxStreamsPerAddress(), addresses, refusals);
+        handlers.put(GatewayRoute.STREAM, streamEndpoint(opener, gate, streamCaps));
         handlers.put(GatewayRoute.HEALTH, new HealthHandler(this::isReady));
         handlers.put(GatewayRoute.DEMO, demoPage);
         handlers.put(GatewayRoute.DEMO_SLASH, demoPage);
-        handlers.put(GatewayRoute.MERCURE, mercureEndpoint(opener, mercurePartition));
+        handlers.put(GatewayRoute.MERCURE, mercureEndpoint(opener, mercurePartition, gate, streamCaps));
         HttpHandler subscriptionsApi = subscriptionsApi(opener, mercurePartition);
         handlers.put(GatewayRoute.MERCURE_SUBSCRIPTIONS, subscriptionsApi);
         handlers.put(GatewayRoute.MERCURE_TOPIC_SUBSCRIPTIONS, subscriptionsApi);
@@ -163,13 +170,8 @@ public final class Gateway implements AutoCloseable {
      * {@code GET /v1/stream}: authentication (if enabled), then the stream limits (if any), then the stream
      * itself, so that only requests allowed to stream take a slot.
      */
-    private HttpHandler streamEndpoint(StreamOpener opener) {
-        Refusals refusals = new Refusals(settings.retry().toMillis(), metrics);
-        ClientAddress addresses = new ClientAddress(settings.trustForwardedFor());
-        HttpHandler handler = new StreamHandler(opener, settings, this::refusalReason, refusals, addresses);
-        if (settings.maxStreams() > 0 || settings.maxStreamsPerAddress() > 0) {
-            handler = new StreamLimitHandler(settings.maxStreams(), settings.maxStreamsPerAddress(), addresses, refusals, handler);
-        }
+    private HttpHandler streamEndpoint(StreamOpener opener, StreamGate gate, StreamLimits limits) {
+        HttpHandler handler = limits.around(new StreamHandler(opener, settings, gate));
         AuthSettings auth = settings.auth();
         if (auth.enabled()) {
             handler = new AuthHandler(auth, metrics, revokedTokens, handler);
@@ -181,17 +183,10 @@ public final class Gateway implements AutoCloseable {
      * {@code GET /.well-known/mercure}: the stream limits (if any), then the Mercure subscription, which
      * authenticates by itself (Mercure tokens, anonymous subscribers).
      */
-    private HttpHandler mercureEndpoint(StreamOpener opener, int partition) {
-        Refusals refusals = new Refusals(settings.retry().toMillis(), metrics);
-        ClientAddress addresses = new ClientAddress(settings.trustForwardedFor());
-        HttpHandler handler = new MercureSubscribeHandler(opener, settings.mercure(),
+    private HttpHandler mercureEndpoint(StreamOpener opener, int partition, StreamGate gate, StreamLimits limits) {
+        return limits.around(new MercureSubscribeHandler(opener, settings.mercure(),
                 new MercureResume(commands.async(), settings.redis().keys(), partition), partition, settings.maxTopics(),
-                this::refusalReason, refusals, new ReconnectLimiter(settings.reconnectPerSecond(), settings.reconnectBurst()), addresses,
-                new RetryHints(settings.retry().toMillis()), revokedTokens, registry, subscriptions);
-        if (settings.maxStreams() > 0 || settings.maxStreamsPerAddress() > 0) {
-            handler = new StreamLimitHandler(settings.maxStreams(), settings.maxStreamsPerAddress(), addresses, refusals, handler);
-        }
-        return handler;
+                gate, new RetryHints(settings.retry().toMillis()), revokedTokens, registry, subscriptions));
     }
 
     /** The Mercure subscriptions API when {@code herald.mercure.subscriptions} is on, else a 404. */

@@ -115,6 +115,18 @@ class StreamLimitsIntegrationTest {
     }
 
     @Test
+    void heraldsAndMercuresStreamEndpointsShareOneCap() throws Exception {
+        Gateway g = cluster.startGateway(Map.of("herald.gateway.limits.max-streams", 1));
+        try (SseClient herald = stream(g, "shared-cap", Map.of())) {
+            assertStreaming(herald);
+            HttpResponse<String> mercure = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + g.port()
+                    + "/.well-known/mercure?topic=urn:shared-cap")).header("Accept", "application/json").build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(mercure.statusCode()).as(mercure.body()).isEqualTo(503);
+            assertThat(JSON.readTree(mercure.body()).get("error").asText()).isEqualTo("max_streams");
+        }
+    }
+
+    @Test
     void anAddressAtItsLimitGetsALongerRetryHintWhileOtherAddressesStillStream() throws Exception {
         Gateway g = cluster.startGateway(Map.of("herald.gateway.limits.max-streams-per-address", 2,
                 "herald.gateway.reconnect-limit.trust-forwarded-for", true));

@@ -20,7 +20,6 @@ import io.undertow.util.SameThreadExecutor;
 import java.util.Deque;
 import java.util.LinkedHashSet;
 import java.util.Set;
-import java.util.function.Supplier;
 
 /**
  * {@code GET /v1/stream?topic=a&topic=b}: validates the topics and the resume point ({@code Last-Event-ID}
@@ -28,7 +27,7 @@ import java.util.function.Supplier;
  * is streamed, then opens the event stream. While the gateway starts, drains or is overloaded, or when a
  * client address reconnects faster than allowed, a valid request is refused with a retry hint instead (see {@link Refusals}). The
  * stream takes over what the handlers in front of it settled: the token's expiry ({@link AuthHandler}) and
- * the stream slot ({@link StreamLimitHandler}).
+ * the stream slot ({@link StreamLimits}).
  */
 public final class StreamHandler implements HttpHandler {
     private static final HttpString LAST_EVENT_ID = new HttpString("Last-Event-ID");
@@ -38,21 +37,14 @@ public final class StreamHandler implements HttpHandler {
     private final int maxTopics;
     /** The comment that opens every stream; a jittered retry hint follows it. */
     private static final String OPENING = SseEncoder.comment("herald");
-    private final Supplier<Refusals.Reason> refusal;
-    private final Refusals refusals;
-    private final ReconnectLimiter limiter;
-    private final ClientAddress addresses;
+    private final StreamGate gate;
     private final RetryHints retryHints;
 
-    public StreamHandler(StreamOpener opener, GatewaySettings settings, Supplier<Refusals.Reason> refusal, Refusals refusals,
-                         ClientAddress addresses) {
+    public StreamHandler(StreamOpener opener, GatewaySettings settings, StreamGate gate) {
         this.opener = opener;
         this.partitionCount = settings.redis().partitions().count();
         this.maxTopics = settings.maxTopics();
-        this.refusal = refusal;
-        this.refusals = refusals;
-        this.limiter = new ReconnectLimiter(settings.reconnectPerSecond(), settings.reconnectBurst());
-        this.addresses = addresses;
+        this.gate = gate;
         long retryMillis = settings.retry().toMillis();
         this.retryHints = new RetryHints(retryMillis);
     }
@@ -98,13 +90,7 @@ public final class StreamHandler implements HttpHandler {
             JsonResponses.error(exchange, 400, "invalid_last_event_id", "Last-Event-ID is malformed: " + e.getMessage());
             return;
         }
-        Refusals.Reason refused = refusal.get();
-        if (refused != null) {
-            refusals.refuse(exchange, refused);
-            return;
-        }
-        if (!limiter.allow(addresses.of(exchange))) {
-            refusals.refuse(exchange, Refusals.Reason.RECONNECT_LIMIT);
+        if (!gate.admits(exchange)) {
             return;
         }
         SseResponse.start(exchange);

@@ -16,10 +16,8 @@ import dev.herald.gateway.connection.RetryHints;
 import dev.herald.gateway.connection.StreamLease;
 import dev.herald.gateway.connection.StreamOpener;
 import dev.herald.gateway.connection.TokenExpiry;
-import dev.herald.gateway.http.ClientAddress;
-import dev.herald.gateway.http.ReconnectLimiter;
-import dev.herald.gateway.http.Refusals;
 import dev.herald.gateway.http.SseResponse;
+import dev.herald.gateway.http.StreamGate;
 import dev.herald.gateway.revocation.RevokedTokens;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.undertow.server.HttpHandler;
@@ -30,7 +28,6 @@ import io.undertow.util.SameThreadExecutor;
 import java.util.Deque;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Supplier;
 
 /**
  * {@code GET /.well-known/mercure?topic=<selector>...}: a Mercure subscription, served as a Herald stream of
@@ -52,10 +49,7 @@ public final class MercureSubscribeHandler implements HttpHandler {
     private final MercureResume resume;
     private final int partition;
     private final int maxSelectors;
-    private final Supplier<Refusals.Reason> refusal;
-    private final Refusals refusals;
-    private final ReconnectLimiter limiter;
-    private final ClientAddress addresses;
+    private final StreamGate gate;
     private final RetryHints retryHints;
     /** Token IDs revoked by {@code POST /v1/disconnect}: refused at open, as on {@code /v1/stream}. */
     private final RevokedTokens revoked;
@@ -64,7 +58,7 @@ public final class MercureSubscribeHandler implements HttpHandler {
     private final SubscriptionRegistry registry;
 
     public MercureSubscribeHandler(StreamOpener opener, MercureSettings settings, MercureResume resume, int partition, int maxSelectors,
-                                   Supplier<Refusals.Reason> refusal, Refusals refusals, ReconnectLimiter limiter, ClientAddress addresses,
+                                   StreamGate gate,
                                    RetryHints retryHints, RevokedTokens revoked, MeterRegistry meters, SubscriptionRegistry registry) {
         this.revoked = revoked;
         this.metrics = new MercureMetrics(meters);
@@ -74,10 +68,7 @@ public final class MercureSubscribeHandler implements HttpHandler {
         this.resume = resume;
         this.partition = partition;
         this.maxSelectors = maxSelectors;
-        this.refusal = refusal;
-        this.refusals = refusals;
-        this.limiter = limiter;
-        this.addresses = addresses;
+        this.gate = gate;
         this.retryHints = retryHints;
     }
 
@@ -109,13 +100,7 @@ public final class MercureSubscribeHandler implements HttpHandler {
                     .put("error", "unauthorized").put("reason", e.code()).put("message", e.getMessage()));
             return;
         }
-        Refusals.Reason refused = refusal.get();
-        if (refused != null) {
-            refusals.refuse(exchange, refused);
-            return;
-        }
-        if (!limiter.allow(addresses.of(exchange))) {
-            refusals.refuse(exchange, Refusals.Reason.RECONNECT_LIMIT);
+        if (!gate.admits(exchange)) {
             return;
         }
         String lastEventId = lastEventId(exchange);

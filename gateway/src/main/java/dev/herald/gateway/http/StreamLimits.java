@@ -21,10 +21,12 @@ import java.util.concurrent.atomic.AtomicInteger;
  * written, when its exchange completes. So the counts cover streams being opened as well as open ones, and
  * the caps hold under a burst of concurrent requests too. An address whose count falls to zero is
  * forgotten.
+ *
+ * <p>One per gateway: every stream endpoint ({@link #around}) counts against the same caps. Thread-safe.
  */
-public final class StreamLimitHandler implements HttpHandler {
+public final class StreamLimits {
     /** Gives back the slot of a request answered without a stream taking its lease over. */
-    private static final ResponseCommitListener RELEASE_BEFORE_ANSWER = StreamLimitHandler::releaseUnused;
+    private static final ResponseCommitListener RELEASE_BEFORE_ANSWER = StreamLimits::releaseUnused;
     /** Gives back the slot of a request that ended with no answer at all. */
     private static final ExchangeCompletionListener RELEASE_AT_END = (exchange, nextListener) -> {
         releaseUnused(exchange);
@@ -37,18 +39,20 @@ public final class StreamLimitHandler implements HttpHandler {
     private final ConcurrentMap<String, Integer> perAddress = new ConcurrentHashMap<>();
     private final ClientAddress addresses;
     private final Refusals refusals;
-    private final HttpHandler next;
 
-    public StreamLimitHandler(int maxStreams, int maxPerAddress, ClientAddress addresses, Refusals refusals, HttpHandler next) {
+    public StreamLimits(int maxStreams, int maxPerAddress, ClientAddress addresses, Refusals refusals) {
         this.maxStreams = maxStreams;
         this.maxPerAddress = maxPerAddress;
         this.addresses = addresses;
         this.refusals = refusals;
-        this.next = next;
     }
 
-    @Override
-    public void handleRequest(HttpServerExchange exchange) throws Exception {
+    /** {@code next}, behind the caps (or {@code next} itself when there are none). */
+    public HttpHandler around(HttpHandler next) {
+        return maxStreams > 0 || maxPerAddress > 0 ? exchange -> admit(exchange, next) : next;
+    }
+
+    private void admit(HttpServerExchange exchange, HttpHandler next) throws Exception {
         if (!takeGatewaySlot()) {
             refusals.refuse(exchange, Refusals.Reason.MAX_STREAMS);
             return;
