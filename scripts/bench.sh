@@ -295,7 +295,7 @@ for scenario in "${scenario_list[@]}"; do
                     pids+=(--server-pid "redis=${PID_OF[redis]}" --aux-pid "publisher=${PID_OF[publisher]}")
                 fi
                 run_bench "$scenario" herald --target herald --label herald --pub "http://$HOST:$PUBLISHER_PORT" --sub "$subs" \
-                    --metrics "$metrics" "${pids[@]}"
+                    --metrics "$metrics" --redis "$REDIS_URI" "${pids[@]}"
                 stop gateway2
                 stop gateway1
                 ;;

@@ -20,6 +20,17 @@
 -- Returns two values per event, in order: its entry ID, and 1 if it had been appended before under its
 -- idempotency key (nothing was written for it now), else 0.
 local feedMaxLen, window = ARGV[1], ARGV[2]
+-- The events of a call mostly repeat the same few retention values: each distinct string is converted once
+-- (tonumber is a strtod per call, and there are six per event).
+local numbers = {}
+local function number(s)
+  local n = numbers[s]
+  if n == nil then
+    n = tonumber(s) or false
+    numbers[s] = n
+  end
+  return n
+end
 local events = (#KEYS - 1) / 2
 -- Check every argument before the first write, so a bad call appends nothing.
 if events ~= math.floor(events) or #ARGV ~= 2 + events * 8 then
@@ -52,7 +63,7 @@ if wrong then
 end
 for i = 1, events do
   local b = 3 + (i - 1) * 8
-  if not tonumber(ARGV[b + 4]) or not tonumber(ARGV[b + 5]) or not tonumber(ARGV[b + 7]) then
+  if not number(ARGV[b + 4]) or not number(ARGV[b + 5]) or not number(ARGV[b + 7]) then
     return redis.error_reply('ERR herald: history MAXLEN, max age and TTL must be numbers')
   end
   local idempotency, fingerprint = KEYS[2 * i + 1], ARGV[b + 6]
@@ -82,8 +93,8 @@ for i = 1, events do
   local history, idempotency = KEYS[2 * i], KEYS[2 * i + 1]
   local b = 3 + (i - 1) * 8
   local topic, name, data, retry = ARGV[b], ARGV[b + 1], ARGV[b + 2], ARGV[b + 3]
-  local historyMaxLen, historyMaxAgeMs, fingerprint = ARGV[b + 4], tonumber(ARGV[b + 5]), ARGV[b + 6]
-  local historyTtlMs = tonumber(ARGV[b + 7])
+  local historyMaxLen, historyMaxAgeMs, fingerprint = ARGV[b + 4], number(ARGV[b + 5]), ARGV[b + 6]
+  local historyTtlMs = number(ARGV[b + 7])
   local indexed = fingerprint == '#'
   local keyed = fingerprint ~= '' and not indexed
   local earlier = keyed and stored[idempotency]
@@ -92,7 +103,7 @@ for i = 1, events do
   else
     local id = redis.call('XADD', KEYS[1], 'MAXLEN', '~', feedMaxLen, '*',
         't', topic, 'e', name, 'd', data, 'r', retry, 'ts', ts)
-    if tonumber(historyMaxLen) > 0 then
+    if number(historyMaxLen) > 0 then
       redis.call('XADD', history, 'MAXLEN', '~', historyMaxLen, id, 'e', name, 'd', data, 'r', retry, 'ts', ts)
     else
       redis.call('XADD', history, id, 'e', name, 'd', data, 'r', retry, 'ts', ts)

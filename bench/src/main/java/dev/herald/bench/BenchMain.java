@@ -37,6 +37,10 @@ public final class BenchMain {
             "publish: --pub-connections 32 --depth 1 --topics 16 --batch 100 --size 64");
 
     public static void main(String[] args) throws Exception {
+        // The shaded jar leaves out its dependencies' logback.xml; without one, logback logs Lettuce at DEBUG.
+        if (System.getProperty("logback.configurationFile") == null) {
+            System.setProperty("logback.configurationFile", "bench-logback.xml");
+        }
         if (args.length == 0 || args[0].equals("-h") || args[0].equals("--help")) {
             System.err.println(USAGE);
             System.exit(args.length == 0 ? 2 : 0);

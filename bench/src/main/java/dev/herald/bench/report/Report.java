@@ -281,8 +281,12 @@ public final class Report {
                 return String.format(Locale.ROOT, "catch-up of %s missed events: p50 %s s, max %s s; first event after %s ms",
                         get(r, "params.missed"), s.get("catchUpSecondsP50"), s.get("catchUpSecondsMax"), s.get("firstEventMillisP50"));
             case "publish":
-                return String.format(Locale.ROOT, "single-event requests/s %s; batch events/s %s (latency = request round trip)",
-                        format(s.get("singleRequestsPerSecond"), "rate"), format(s.get("batchEventsPerSecond"), "rate"));
+                String ceiling = s.get("redisCeilingEventsPerSecond") instanceof Number c && s.get("batchEventsPerSecond") instanceof Number b
+                        ? String.format(Locale.ROOT, " = %.2fx Redis's ceiling for the same writes (%s)", b.doubleValue() / c.doubleValue(),
+                                format(c, "rate"))
+                        : "";
+                return String.format(Locale.ROOT, "single-event requests/s %s; batch events/s %s%s (latency = request round trip)",
+                        format(s.get("singleRequestsPerSecond"), "rate"), format(s.get("batchEventsPerSecond"), "rate"), ceiling);
             case "scale":
                 return String.format(Locale.ROOT, "%s idle connections held; server RSS at end %s KiB; JVM live heap per connection %s KiB",
                         format(s.get("connections"), "int"), format(get(r, "memory.serverKiBAtEnd"), "int"),

@@ -4,6 +4,7 @@ import dev.herald.bench.Clock;
 import dev.herald.bench.Options;
 import dev.herald.bench.proc.Procs;
 import dev.herald.bench.pub.LoadPublisher;
+import dev.herald.bench.pub.RedisCeiling;
 import dev.herald.bench.report.Stats;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -16,8 +17,9 @@ import org.HdrHistogram.Histogram;
  * keep-alive connections each with {@code --depth} (1) requests outstanding (more is HTTP pipelining, which
  * few clients use, and which costs Herald's publisher (Undertow) about 4x the CPU per request), over
  * {@code --topics} (16) topics and no subscribers. Phase "single": one event per request. Phase "batch"
- * (Herald only): {@code --batch} (100) events per {@code POST /v1/events}. The latency is the request
- * round trip.
+ * (Herald only): {@code --batch} (100) events per {@code POST /v1/events}. Then, given {@code --redis}, the
+ * same writes straight to Redis in batches of the same size ({@link RedisCeiling}): the ceiling batched
+ * publishing is measured against. The latency is the request round trip.
  */
 final class PublishScenario {
     private final Context ctx;
@@ -80,6 +82,8 @@ final class PublishScenario {
                 pub.close();
             }
         }
+        String redisUri = o.str("redis", null);
+        Double ceiling = redisUri != null && batches.size() > 1 ? redisCeiling(redisUri, topics, batch, dataSize, pipes) : null;
         Map<String, Object> params = new LinkedHashMap<>();
         params.put("connections", pipes);
         params.put("depth", depth);
@@ -96,6 +100,7 @@ final class PublishScenario {
         summary.put("deliveredRate", single.get("eventsPerSecond"));
         summary.put("singleRequestsPerSecond", single.get("requestsPerSecond"));
         summary.put("batchEventsPerSecond", phases.size() > 1 ? phases.get(1).get("eventsPerSecond") : null);
+        summary.put("redisCeilingEventsPerSecond", ceiling);
         summary.put("latency", LiveScenario.strip((Map<?, ?>) single.get("latency")));
         summary.put("lost", null);
         summary.put("duplicated", null);
@@ -104,5 +109,20 @@ final class PublishScenario {
         summary.put("generatorCoresUsed", ((Map<?, ?>) single.get("cpu")).get("generatorCoresUsed"));
         result.put("summary", summary);
         return result;
+    }
+
+    /** Events/s Redis sustains for the same writes, batched as the batch phase, over as many callers. */
+    private double redisCeiling(String redisUri, List<String> topics, int batch, int dataSize, int callers) throws InterruptedException {
+        Clock.log("%s phase redis-ceiling: %d callers, %d events per script call, straight to Redis", ctx.tag(), callers, batch);
+        try (RedisCeiling ceiling = new RedisCeiling(redisUri, topics, batch, dataSize)) {
+            ceiling.start(callers);
+            Thread.sleep(ctx.warmup.toMillis());
+            long e0 = ceiling.events();
+            long t0 = System.nanoTime();
+            Thread.sleep(ctx.duration.toMillis());
+            double rate = Context.round3((ceiling.events() - e0) / ((System.nanoTime() - t0) / 1e9));
+            Clock.log("%s phase redis-ceiling: %.0f events/s (%d failed calls)", ctx.tag(), rate, ceiling.failures());
+            return rate;
+        }
     }
 }

@@ -1,7 +1,5 @@
 package dev.herald.common.topic;
 
-import java.util.regex.Pattern;
-
 /**
  * A validated topic name. Allowed: 1 to {@value #MAX_LENGTH} characters from {@code A-Z a-z 0-9 _ - . : ~},
  * starting with a letter or digit. The alphabet needs no escaping in URL paths, query strings,
@@ -9,7 +7,6 @@ import java.util.regex.Pattern;
  */
 public record Topic(String name) {
     public static final int MAX_LENGTH = 200;
-    private static final Pattern VALID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.:~-]{0," + (MAX_LENGTH - 1) + "}");
 
     public Topic {
         String problem = problemWith(name);
@@ -30,10 +27,20 @@ public record Topic(String name) {
         if (name.length() > MAX_LENGTH) {
             return "topic is longer than " + MAX_LENGTH + " characters";
         }
-        if (!VALID.matcher(name).matches()) {
+        if (!isAlphanumeric(name.charAt(0)) || !name.chars().allMatch(Topic::isTopicChar)) {
             return "topic '" + printable(name) + "' has characters outside A-Z a-z 0-9 _ - . : ~ or does not start with a letter or digit";
         }
         return null;
+    }
+
+    // A loop over the characters, not a regular expression: every published event's topic is checked, and
+    // the matcher was a twentieth of the publisher's CPU for batches.
+    private static boolean isAlphanumeric(int c) {
+        return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9';
+    }
+
+    private static boolean isTopicChar(int c) {
+        return isAlphanumeric(c) || c == '_' || c == '.' || c == ':' || c == '~' || c == '-';
     }
 
     private static String printable(String s) {
