@@ -55,8 +55,8 @@ public final class SubscriptionRegistry implements AutoCloseable {
     private final long staleMillis;
     private final Map<String, String> local = new ConcurrentHashMap<>();
     private final Set<String> removed = ConcurrentHashMap.newKeySet();
-    /** Whether a renewal has put this gateway in the registry yet: timer thread only. */
-    private boolean registered;
+    /** Whether Redis has confirmed a renewal yet: set in the renewals' callbacks, which run one after another. */
+    private volatile boolean registered;
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "herald-mercure-subscriptions");
         t.setDaemon(true);
@@ -181,10 +181,10 @@ public final class SubscriptionRegistry implements AutoCloseable {
                 redis.hdel(own, gone);
             }
         }
-        boolean wasRegistered = registered;
-        registered = true;
         redis.zadd(gateways, System.currentTimeMillis(), gateway).thenAccept(added -> {
-            if (added == 1 && wasRegistered) {
+            boolean reaped = added == 1 && registered;
+            registered = true;
+            if (reaped) {
                 // A survivor took this gateway for dead (a pause or clock skew beyond the staleness period) and
                 // published its subscriptions gone; the write above put them back, so they are active again.
                 LOG.warn("this gateway's Mercure subscriptions were reaped as a dead gateway's; publishing them active again");
