@@ -301,6 +301,23 @@ class MercureSubscribeIntegrationTest {
         }
     }
 
+    @Test
+    void aGatewayTakenForDeadAnnouncesItsSubscriptionsActiveAgain() throws Exception {
+        Map<String, String> watcherAuth = Map.of("Authorization", "Bearer "
+                + MercureHubClient.token(List.of(), List.of("/.well-known/mercure/subscriptions{/topic}{/subscriber}"), null));
+        List<String> watch = List.of(SubscriptionRegistry.PATH + "/" + SubscriptionRegistry.encode("urn:revived") + "{/subscriber}");
+        try (SseClient watcher = subscribe(gatewayA(), watch, "", watcherAuth);
+             SseClient revived = subscribe(gatewayB(), List.of("urn:revived"), "", Map.of())) {
+            JsonNode came = JSON.readTree(watcher.awaitData(1, WAIT).data().get(0));
+
+            redis.server().send("DEL", "herald:{mercure}:subscriptions"); // every gateway's entry, as reapers would take them
+            JsonNode again = JSON.readTree(watcher.awaitData(2, WAIT).data().get(1));
+            assertThat(again.get("id").asText()).isEqualTo(came.get("id").asText());
+            assertThat(again.get("active").asBoolean()).isTrue();
+            Awaitility.await().atMost(WAIT).until(() -> apiSubscriptions(apiGet(gatewayA(), "", watcherAuth), "urn:revived").size() == 1);
+        }
+    }
+
     private static JsonNode apiGet(int port, String rest, Map<String, String> headers) throws Exception {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/.well-known/mercure/subscriptions" + rest));
         headers.forEach(request::header);
