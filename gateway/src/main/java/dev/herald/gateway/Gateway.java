@@ -112,9 +112,10 @@ public final class Gateway implements AutoCloseable {
         StreamOpener opener = new StreamOpener(settings.redis().partitions(), history, limits, metrics, loops);
         RetryHints revokedHints = new RetryHints(settings.retry().toMillis());
         this.revocations = RevocationTailer.start(redis, revokedTokens, r -> loops.revoke(r, revokedHints), settings.tailerBlock());
-        this.subscriptions = settings.mercure().subscriptionsApi()
-                ? new SubscriptionRegistry(commands.async(), settings.redis().keys(), settings.presenceInterval()) : null;
         int mercurePartition = settings.redis().partitions().partitionOf(MercureUpdate.HERALD_TOPIC);
+        this.subscriptions = settings.mercure().subscriptionsApi()
+                ? SubscriptionRegistry.start(commands.async(), settings.redis().keys(), settings.presenceInterval(), settings.mercure(), mercurePartition)
+                : null;
         DemoPageHandler demoPage = new DemoPageHandler();
         Map<GatewayRoute, HttpHandler> handlers = new EnumMap<>(GatewayRoute.class);
         // One gate and one set of caps for both stream endpoints: a client counts once, whichever it uses.
@@ -288,15 +289,15 @@ public final class Gateway implements AutoCloseable {
             return;
         }
         presence.close();
-        if (subscriptions != null) {
-            subscriptions.close();
-        }
         loops.closeAll(CloseReason.SHUTDOWN);
         if (admin != null) {
             admin.close();
         }
         server.stop();
         worker.shutdown();
+        if (subscriptions != null) {
+            subscriptions.close(); // after the streams: it publishes those still open as gone, then leaves the registry
+        }
         revocations.close();
         tailers.close();
         commands.close();

@@ -10,6 +10,8 @@ import dev.herald.common.config.HttpSettings;
 import dev.herald.common.config.RedisSettings;
 import dev.herald.common.config.TlsSettings;
 import dev.herald.common.http.CorsPolicy;
+import dev.herald.common.mercure.MercureUpdate;
+import dev.herald.common.retention.RetentionPolicy;
 import dev.herald.gateway.auth.AuthSettings;
 import dev.herald.gateway.mercure.MercureSettings;
 import java.net.URI;
@@ -119,7 +121,8 @@ public record GatewaySettings(RedisSettings redis, HttpSettings http, TlsSetting
                     retry, drain, topics, perSecond, burst, forwarded, page, inFlight, cache, maxEvents, block, count,
                     waiting, new Overload(lagBudget, shedFraction), presence, maxStreams, perAddress, (int) header, auth(cfg), cors(cfg),
                     new MercureSettings(cfg.getBoolean("herald.mercure.anonymous-subscribers"), TokenVerifier.from(cfg),
-                            cfg.getBoolean("herald.mercure.subscriptions")));
+                            cfg.getBoolean("herald.mercure.subscriptions"), RetentionPolicy.from(cfg).of(MercureUpdate.HERALD_TOPIC),
+                            RetentionPolicy.feedMaxLen(cfg)));
         });
     }
 

@@ -9,7 +9,7 @@ import dev.herald.common.config.TlsSettings;
 import dev.herald.common.http.CorsPolicy;
 import dev.herald.publisher.auth.AuthSettings;
 import dev.herald.publisher.stream.QueueLimits;
-import dev.herald.publisher.stream.RetentionPolicy;
+import dev.herald.common.retention.RetentionPolicy;
 import java.time.Duration;
 import java.util.List;
 
@@ -39,8 +39,7 @@ public record PublisherSettings(RedisSettings redis, HttpSettings http, TlsSetti
     public static PublisherSettings from(Config c) {
         return ConfigLoader.read(c, cfg -> {
             RedisSettings redis = RedisSettings.from(cfg);
-            long feed = cfg.getLong("herald.feed.max-len");
-            ConfigLoader.check(cfg, "herald.feed.max-len", feed >= 100, "must be at least 100");
+            long feed = RetentionPolicy.feedMaxLen(cfg);
             long body = cfg.getBytes("herald.publisher.limits.max-body");
             ConfigLoader.check(cfg, "herald.publisher.limits.max-body", body >= 1024 && body < Integer.MAX_VALUE,
                     "must be at least 1KiB and less than 2GiB");

@@ -1,9 +1,11 @@
 package dev.herald.common.mercure;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.nimbusds.jwt.JWTClaimsSet;
 import dev.herald.common.auth.AuthException;
 import dev.herald.common.auth.AuthFailure;
 import dev.herald.common.auth.TokenVerifier;
+import dev.herald.common.http.JsonResponses;
 import java.text.ParseException;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -15,8 +17,12 @@ import java.util.Map;
  * What a Mercure token allows: the {@code mercure.publish} and {@code mercure.subscribe} topic selectors of
  * its {@code mercure} claim (absent: nothing), its {@code exp} (absent: none), and its {@code sub} and
  * {@code jti} (null when absent), by which {@code POST /v1/disconnect} ends its streams. Immutable.
+ *
+ * @param payload {@code mercure.payload}, any JSON value the token's issuer chose to describe the subscriber
+ *                with (shown in its subscriptions), or {@code null} when absent
  */
-public record MercureGrant(TopicSelectors publish, TopicSelectors subscribe, Instant expiresAt, String subject, String tokenId) {
+public record MercureGrant(TopicSelectors publish, TopicSelectors subscribe, Instant expiresAt, String subject, String tokenId,
+                           JsonNode payload) {
     public static final String CLAIM = "mercure";
 
     /** Verifies {@code token} (signature, times, issuer, audience; {@code exp} optional) and reads its claim. */
@@ -33,8 +39,9 @@ public record MercureGrant(TopicSelectors publish, TopicSelectors subscribe, Ins
         } catch (ParseException e) {
             throw new AuthException(AuthFailure.TOKEN_MALFORMED, "token claim 'exp' is not a number of seconds");
         }
+        Object payload = mercure.get("payload");
         return new MercureGrant(selectors(mercure, "publish"), selectors(mercure, "subscribe"), exp == null ? null : exp.toInstant(),
-                claims.getSubject(), claims.getJWTID());
+                claims.getSubject(), claims.getJWTID(), payload == null ? null : JsonResponses.MAPPER.valueToTree(payload));
     }
 
     private static TopicSelectors selectors(Map<?, ?> mercure, String name) {

@@ -14,6 +14,10 @@ import dev.herald.common.topic.Topic;
  *   <li>{@code <prefix>:replication-mark} — a counter the publisher's replica wait writes (standalone and Sentinel only)</li>
  *   <li>{@code <prefix>:presence} — the gateways that report streams (sorted set, scored by last report time)</li>
  *   <li>{@code <prefix>:presence:<gateway>} — one gateway's open streams per topic (hash, short TTL)</li>
+ *   <li>{@code <prefix>:{mercure}:subscriptions} — the gateways that keep Mercure subscriptions (sorted set, scored
+ *       by last renewal)</li>
+ *   <li>{@code <prefix>:{mercure}:subscriptions:<gateway>} — one gateway's Mercure subscriptions (hash, no TTL: the
+ *       gateway deletes it when it leaves, a survivor when it dies)</li>
  *   <li>{@code <prefix>:revocations} — the control stream of disconnect requests that every gateway tails</li>
  *   <li>{@code <prefix>:revoked-tokens} — revoked token IDs (sorted set, scored by when each stops mattering)</li>
  * </ul>
@@ -67,6 +71,20 @@ public record KeyLayout(String prefix) {
     /** One gateway's streams per topic; expires unless the gateway keeps reporting. */
     public String presence(String gateway) {
         return prefix + ":presence:" + gateway;
+    }
+
+    /**
+     * The gateways that keep Mercure subscriptions, scored by last renewal. Its hash tag puts it and every
+     * gateway's hash ({@link #mercureSubscriptions(String)}) in one Redis Cluster slot, so one script can claim a
+     * dead gateway's entry and take its hash in one atomic step.
+     */
+    public String mercureSubscriptions() {
+        return prefix + ":{mercure}:subscriptions";
+    }
+
+    /** One gateway's Mercure subscriptions: subscription ID to its JSON-LD. */
+    public String mercureSubscriptions(String gateway) {
+        return mercureSubscriptions() + ":" + gateway;
     }
 
     /** The control stream of disconnect requests (by subject, topic or token ID) that every gateway tails. */

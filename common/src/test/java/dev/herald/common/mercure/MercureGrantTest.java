@@ -9,6 +9,7 @@ import dev.herald.common.auth.AuthFailure;
 import dev.herald.common.auth.TokenVerifier;
 import dev.herald.common.auth.Tokens;
 import dev.herald.common.auth.VerificationKeys;
+import dev.herald.common.http.JsonResponses;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -46,11 +47,22 @@ class MercureGrantTest {
         assertThat(grant.publish().matches("x")).isFalse();
         assertThat(grant.subscribe().matches("x")).isFalse();
         assertThat(grant.expiresAt()).isEqualTo(exp.truncatedTo(ChronoUnit.SECONDS));
+        assertThat(grant.payload()).isNull();
 
         String expired = Tokens.hs256(Tokens.secretBytes(), new JWTClaimsSet.Builder()
                 .expirationTime(Date.from(Instant.now().minusSeconds(3600))).claim("mercure", Map.of("publish", List.of("*"))).build());
         assertThatThrownBy(() -> MercureGrant.verify(verifier, expired))
                 .isInstanceOfSatisfying(AuthException.class, e -> assertThat(e.failure()).isEqualTo(AuthFailure.TOKEN_EXPIRED));
+    }
+
+    @Test
+    void mercurePayloadIsKeptAsTheJsonValueTheTokenCarries() throws Exception {
+        String token = Tokens.hs256(Tokens.secretBytes(), new JWTClaimsSet.Builder().claim("mercure",
+                Map.of("subscribe", List.of("*"), "payload", Map.of("user", "https://e.com/users/1", "roles", List.of("admin")))).build());
+
+        MercureGrant grant = MercureGrant.verify(verifier, token);
+
+        assertThat(grant.payload()).isEqualTo(JsonResponses.MAPPER.readTree("{\"user\":\"https://e.com/users/1\",\"roles\":[\"admin\"]}"));
     }
 
     @Test

@@ -127,11 +127,11 @@ public final class MercureSubscribeHandler implements HttpHandler {
     }
 
     /** {@code slot}, which also removes the stream's subscriptions from the registry when the stream closes. */
-    private StreamLease registered(List<String> selectors, StreamLease slot) {
+    private StreamLease registered(List<String> selectors, MercureGrant grant, StreamLease slot) {
         if (registry == null) {
             return slot;
         }
-        String subscriber = registry.add(selectors);
+        String subscriber = registry.add(selectors, grant == null ? null : grant.payload());
         return () -> {
             slot.release();
             registry.remove(selectors, subscriber);
@@ -175,7 +175,7 @@ public final class MercureSubscribeHandler implements HttpHandler {
                 .put(LAST_EVENT_ID, resumedId != null ? resumedId : MercureUpdate.generatedId(start))
                 .put(LINK, "</.well-known/mercure>; rel=\"mercure\"");
         StreamLease slot = exchange.removeAttachment(StreamLease.KEY);
-        StreamLease lease = registered(selectors, slot == null ? StreamLease.NONE : slot);
+        StreamLease lease = registered(selectors, grant, slot == null ? StreamLease.NONE : slot);
         TokenExpiry expiry = grant == null || grant.expiresAt() == null ? null
                 : new TokenExpiry(grant.expiresAt().plus(settings.tokens().clockSkew()), retryHints);
         Admission admission = new Admission(expiry, grant == null ? null : grant.subject(), grant == null ? null : grant.tokenId(), lease);

@@ -92,10 +92,10 @@ public final class MercureSubscriptionsHandler implements HttpHandler {
                 JsonResponses.error(exchange, 404, "not_found", "no active subscription " + path);
                 return;
             }
-            body = JsonResponses.MAPPER.createObjectNode().put("@context", "https://mercure.rocks/");
+            body = JsonResponses.MAPPER.createObjectNode().put("@context", SubscriptionEvents.CONTEXT);
             body.setAll((ObjectNode) matching.get(0));
         } else {
-            body = JsonResponses.MAPPER.createObjectNode().put("@context", "https://mercure.rocks/").put("id", path).put("type", "Subscriptions");
+            body = JsonResponses.MAPPER.createObjectNode().put("@context", SubscriptionEvents.CONTEXT).put("id", path).put("type", "Subscriptions");
             body.set("subscriptions", matching);
         }
         body.put("lastEventID", lastEventId);

@@ -30,6 +30,12 @@ final class MercureHubClient {
         return Tokens.hs256(Tokens.secretBytes(), claims.build());
     }
 
+    /** A token without {@code exp} that may subscribe to {@code subscribe} and carries {@code mercure.payload}. */
+    static String token(List<String> subscribe, Map<String, Object> payload) {
+        return Tokens.hs256(Tokens.secretBytes(), new JWTClaimsSet.Builder()
+                .claim("mercure", Map.of("publish", List.of(), "subscribe", subscribe, "payload", payload)).build());
+    }
+
     static final String PUBLISHER_TOKEN = token(List.of("*"), List.of(), null);
 
     /** Posts {@code fields} (name, value, ...) to {@code hub}; returns the answer. */

@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.herald.common.auth.Tokens;
+import dev.herald.gateway.Gateway;
 import dev.herald.gateway.testing.SseClient;
 import dev.herald.gateway.testing.TestCluster;
 import dev.herald.testing.RedisExtension;
@@ -231,6 +232,90 @@ class MercureSubscribeIntegrationTest {
                 + "/.well-known/mercure/subscriptions")).header("Authorization", "Bearer " + MercureHubClient.token(List.of(), List.of("urn:x"), null))
                 .build(), HttpResponse.BodyHandlers.ofString());
         assertThat(forbidden.statusCode()).isEqualTo(403);
+    }
+
+    @Test
+    void subscriptionEventsAnnounceAComingAndGoingSubscriberWithItsPayloadToMatchingClaimsOnly() throws Exception {
+        String ofEvents = SubscriptionRegistry.PATH + "/" + SubscriptionRegistry.encode("urn:events");
+        List<String> watch = List.of(ofEvents + "{/subscriber}", "urn:events:marker");
+        Map<String, String> watcherAuth = Map.of("Authorization", "Bearer "
+                + MercureHubClient.token(List.of(), List.of("/.well-known/mercure/subscriptions{/topic}{/subscriber}"), null));
+        Map<String, String> otherClaims = Map.of("Authorization", "Bearer "
+                + MercureHubClient.token(List.of(), List.of("/.well-known/mercure/subscriptions/urn%3Aother{/subscriber}"), null));
+        Map<String, String> subscriberAuth = Map.of("Authorization", "Bearer "
+                + MercureHubClient.token(List.of("urn:events"), Map.of("user", "https://ex.com/users/dune")));
+        try (SseClient watcher = subscribe(gatewayA(), watch, "", watcherAuth);
+             SseClient anonymous = subscribe(gatewayB(), watch, "", Map.of());
+             SseClient unrelated = subscribe(gatewayA(), watch, "", otherClaims)) {
+            SseClient subscriber = subscribe(gatewayB(), List.of("urn:events"), "", subscriberAuth);
+            JsonNode came = JSON.readTree(watcher.awaitData(1, WAIT).data().get(0));
+            assertThat(came.get("@context").asText()).isEqualTo("https://mercure.rocks/");
+            assertThat(came.get("type").asText()).isEqualTo("Subscription");
+            assertThat(came.get("topic").asText()).isEqualTo("urn:events");
+            assertThat(came.get("active").asBoolean()).isTrue();
+            assertThat(came.get("payload")).isEqualTo(JSON.readTree("{\"user\":\"https://ex.com/users/dune\"}"));
+            String subscriberId = came.get("subscriber").asText();
+            assertThat(came.get("id").asText()).isEqualTo(ofEvents + "/" + SubscriptionRegistry.encode(subscriberId));
+            assertThat(watcher.events().get(0).lastEventId()).as("an update of the hub's, with a generated ID").startsWith("urn:herald:");
+
+            JsonNode listed = apiGet(gatewayA(), came.get("id").asText().substring(SubscriptionRegistry.PATH.length()), watcherAuth);
+            assertThat(listed.get("payload")).as("the API shows the payload too").isEqualTo(came.get("payload"));
+
+            subscriber.close();
+            JsonNode went = JSON.readTree(watcher.awaitData(2, WAIT).data().get(1));
+            assertThat(went.get("active").asBoolean()).isFalse();
+            assertThat(went.get("id").asText()).isEqualTo(came.get("id").asText());
+            assertThat(went.get("payload")).isEqualTo(came.get("payload"));
+
+            // One partition, one order: whoever gets the marker has been offered both subscription events before it.
+            publish(hub, "topic", "urn:events:marker", "data", "marker");
+            assertThat(watcher.awaitData(3, WAIT).data()).hasSize(3).endsWith("marker");
+            assertThat(anonymous.awaitData(1, WAIT).data()).as("private: no token").containsExactly("marker");
+            assertThat(unrelated.awaitData(1, WAIT).data()).as("private: claims for other topics").containsExactly("marker");
+        }
+    }
+
+    @Test
+    void aGatewayClosedWithStreamsOpenReportsEachOfTheirSubscriptionsGoneOnce() throws Exception {
+        Map<String, String> watcherAuth = Map.of("Authorization", "Bearer "
+                + MercureHubClient.token(List.of(), List.of("/.well-known/mercure/subscriptions{/topic}{/subscriber}"), null));
+        List<String> watch = List.of(SubscriptionRegistry.PATH + "/urn%3Aclosing%3A{name}{/subscriber}", "urn:marker:closing");
+        Gateway closing = cluster.startGateway(Map.of());
+        try (SseClient watcher = subscribe(gatewayA(), watch, "", watcherAuth);
+             SseClient open = subscribe(closing.port(), List.of("urn:closing:a", "urn:closing:b"), "", Map.of())) {
+            watcher.awaitData(2, WAIT);
+
+            closing.close();
+            watcher.awaitData(4, WAIT);
+            publish(hub, "topic", "urn:marker:closing", "data", "marker");
+            watcher.awaitData(5, WAIT);
+
+            List<JsonNode> events = new ArrayList<>();
+            for (String data : watcher.data().subList(0, 4)) {
+                events.add(JSON.readTree(data));
+            }
+            assertThat(events).extracting(e -> e.get("active").asBoolean()).containsExactly(true, true, false, false);
+            assertThat(events.subList(2, 4)).extracting(e -> e.get("id").asText())
+                    .containsExactlyInAnyOrderElementsOf(events.subList(0, 2).stream().map(e -> e.get("id").asText()).toList());
+            assertThat(watcher.data()).as("nothing twice before the marker").hasSize(5).endsWith("marker");
+        }
+    }
+
+    @Test
+    void aGatewayTakenForDeadAnnouncesItsSubscriptionsActiveAgain() throws Exception {
+        Map<String, String> watcherAuth = Map.of("Authorization", "Bearer "
+                + MercureHubClient.token(List.of(), List.of("/.well-known/mercure/subscriptions{/topic}{/subscriber}"), null));
+        List<String> watch = List.of(SubscriptionRegistry.PATH + "/" + SubscriptionRegistry.encode("urn:revived") + "{/subscriber}");
+        try (SseClient watcher = subscribe(gatewayA(), watch, "", watcherAuth);
+             SseClient revived = subscribe(gatewayB(), List.of("urn:revived"), "", Map.of())) {
+            JsonNode came = JSON.readTree(watcher.awaitData(1, WAIT).data().get(0));
+
+            redis.server().send("DEL", "herald:{mercure}:subscriptions"); // every gateway's entry, as reapers would take them
+            JsonNode again = JSON.readTree(watcher.awaitData(2, WAIT).data().get(1));
+            assertThat(again.get("id").asText()).isEqualTo(came.get("id").asText());
+            assertThat(again.get("active").asBoolean()).isTrue();
+            Awaitility.await().atMost(WAIT).until(() -> apiSubscriptions(apiGet(gatewayA(), "", watcherAuth), "urn:revived").size() == 1);
+        }
     }
 
     private static JsonNode apiGet(int port, String rest, Map<String, String> headers) throws Exception {

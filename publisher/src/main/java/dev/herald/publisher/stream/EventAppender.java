@@ -4,6 +4,8 @@ import dev.herald.common.config.RedisSettings;
 import dev.herald.common.event.Cursor;
 import dev.herald.common.event.StreamId;
 import dev.herald.common.redis.PublishScript;
+import dev.herald.common.retention.Retention;
+import dev.herald.common.retention.RetentionPolicy;
 import dev.herald.publisher.metrics.PublisherMetrics;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import java.time.Duration;

@@ -1,4 +1,4 @@
-package dev.herald.publisher.stream;
+package dev.herald.common.retention;
 
 import com.typesafe.config.Config;
 import dev.herald.common.config.ConfigLoader;

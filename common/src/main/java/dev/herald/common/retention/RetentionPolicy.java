@@ -1,8 +1,9 @@
-package dev.herald.publisher.stream;
+package dev.herald.common.retention;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import dev.herald.common.auth.TopicPattern;
+import dev.herald.common.config.ConfigLoader;
 import dev.herald.common.topic.Topic;
 import java.util.ArrayList;
 import java.util.List;
@@ -49,6 +50,13 @@ public final class RetentionPolicy {
             }
         }
         return new RetentionPolicy(defaults, overrides);
+    }
+
+    /** {@code herald.feed.max-len}: the approximate MAXLEN of each partition feed, at least 100. */
+    public static long feedMaxLen(Config c) {
+        long feed = c.getLong("herald.feed.max-len");
+        ConfigLoader.check(c, "herald.feed.max-len", feed >= 100, "must be at least 100");
+        return feed;
     }
 
     public Retention defaults() {
