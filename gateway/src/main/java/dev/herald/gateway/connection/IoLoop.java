@@ -130,8 +130,14 @@ public final class IoLoop implements BatchSink {
         List<SharedFrame> frames = batch.frames();
         for (int i = 0; i < frames.size(); i++) {
             SharedFrame frame = frames.get(i);
-            for (SseConnection c : subscriptions.subscribers(frame.topic())) {
-                if (c.offer(frame)) {
+            Subscribers<SseConnection> subscribers = subscriptions.subscribers(frame.topic());
+            if (subscribers == null) {
+                continue;
+            }
+            Object[] slots = subscribers.slots();
+            for (int k = 0, end = subscribers.end(); k < end; k++) {
+                SseConnection c = (SseConnection) slots[k];
+                if (c != null && c.offer(frame)) {
                     touched.add(c);
                 }
             }
