@@ -22,10 +22,16 @@ final class FrameQueue {
         void delivered(long publishedMicros);
     }
 
-    private ByteBuffer[] buffers = new ByteBuffer[16];
-    private int[] positions = new int[16];
-    private int[] limits = new int[16];
-    private long[] publishedMicros = new long[16];
+    /**
+     * Entries a new queue has room for, a power of two (the ring masks with it): most streams never hold more
+     * than a few frames, and with 10,000 of them every entry of room costs 200 KB; a busy one doubles its ring.
+     */
+    private static final int INITIAL_CAPACITY = 4;
+
+    private ByteBuffer[] buffers = new ByteBuffer[INITIAL_CAPACITY];
+    private int[] positions = new int[INITIAL_CAPACITY];
+    private int[] limits = new int[INITIAL_CAPACITY];
+    private long[] publishedMicros = new long[INITIAL_CAPACITY];
     private int head;
     private int size;
     private long pendingBytes;
