@@ -16,19 +16,23 @@ import java.util.concurrent.atomic.AtomicLong;
  * What Redis itself sustains for the writes a batched publish makes, measured beside the publisher in the
  * same run: one script call per batch, two {@code XADD}s per event (the partition feed, capped, and the
  * topic's history under the same ID, capped), over {@code callers} closed-loop callers, as the publisher's
- * group commit does. No checks, idempotency, trimming by age or TTL: the ceiling publish.lua's own work
- * per event cannot go above. Caller {@code c} writes to topic {@code c mod n}'s history; keys carry their own
- * hash tag, apart from Herald's.
+ * group commit does. Each event travels in the call as it must in any client's (its history key, topic, name
+ * and its own data), so Redis parses what it stores; nothing else: no checks, idempotency, trimming by age or
+ * TTL, so publish.lua's own work per event cannot go above it. Caller {@code c} writes to topic
+ * {@code c mod n}'s history; keys carry their own hash tag, apart from Herald's.
  *
  * <p>Each caller's next call is issued on Lettuce's thread when its previous one completes.
  */
 public final class RedisCeiling implements AutoCloseable {
     private static final String SCRIPT = """
-            local n, feedMaxLen, historyMaxLen, data = tonumber(ARGV[1]), ARGV[2], ARGV[3], ARGV[4]
+            local feedMaxLen, historyMaxLen = ARGV[1], ARGV[2]
             local ts = redis.call('TIME')[1]
+            local n = #KEYS - 1
             for i = 1, n do
-              local id = redis.call('XADD', KEYS[1], 'MAXLEN', '~', feedMaxLen, '*', 't', KEYS[2], 'e', '', 'd', data, 'r', '', 'ts', ts)
-              redis.call('XADD', KEYS[2], 'MAXLEN', '~', historyMaxLen, id, 'e', '', 'd', data, 'r', '', 'ts', ts)
+              local b = 3 + (i - 1) * 4
+              local topic, name, data, retry = ARGV[b], ARGV[b + 1], ARGV[b + 2], ARGV[b + 3]
+              local id = redis.call('XADD', KEYS[1], 'MAXLEN', '~', feedMaxLen, '*', 't', topic, 'e', name, 'd', data, 'r', retry, 'ts', ts)
+              redis.call('XADD', KEYS[i + 1], 'MAXLEN', '~', historyMaxLen, id, 'e', name, 'd', data, 'r', retry, 'ts', ts)
             end
             return n
             """;
@@ -38,8 +42,10 @@ public final class RedisCeiling implements AutoCloseable {
     private final RedisAsyncCommands<String, String> redis;
     private final String sha;
     private final List<String> topics;
-    private final String[] args;
+    private final int eventsPerCall;
+    private final String pad;
     private final AtomicLong events = new AtomicLong();
+    private final AtomicLong sequence = new AtomicLong();
     private final AtomicLong failures = new AtomicLong();
     private final AtomicBoolean running = new AtomicBoolean();
     private final AtomicInteger inFlight = new AtomicInteger();
@@ -51,7 +57,8 @@ public final class RedisCeiling implements AutoCloseable {
         this.redis = connection.async();
         this.sha = connection.sync().scriptLoad(SCRIPT);
         this.topics = List.copyOf(topics);
-        this.args = new String[] {Integer.toString(eventsPerCall), "100000", "10000", "x".repeat(dataBytes)};
+        this.eventsPerCall = eventsPerCall;
+        this.pad = "x".repeat(dataBytes);
     }
 
     /** Starts {@code callers} closed-loop callers. */
@@ -67,8 +74,22 @@ public final class RedisCeiling implements AutoCloseable {
             return;
         }
         inFlight.incrementAndGet();
-        String history = "ceiling:{c}:" + topics.get(caller % topics.size());
-        redis.<Long>evalsha(sha, ScriptOutputType.INTEGER, new String[] {"ceiling:{c}:feed", history}, args)
+        String topic = topics.get(caller % topics.size());
+        String history = "ceiling:{c}:" + topic;
+        String[] keys = new String[1 + eventsPerCall];
+        String[] args = new String[2 + 4 * eventsPerCall];
+        keys[0] = "ceiling:{c}:feed";
+        args[0] = "100000";
+        args[1] = "10000";
+        long micros = System.currentTimeMillis() * 1000;
+        for (int i = 0; i < eventsPerCall; i++) {
+            keys[1 + i] = history;
+            args[2 + 4 * i] = topic;
+            args[3 + 4 * i] = "";
+            args[4 + 4 * i] = Burst.payload(sequence.getAndIncrement(), micros, pad, pad.length());
+            args[5 + 4 * i] = "";
+        }
+        redis.<Long>evalsha(sha, ScriptOutputType.INTEGER, keys, args)
                 .whenComplete((written, error) -> {
                     if (error == null) {
                         events.addAndGet(written);

@@ -15,11 +15,16 @@ import io.lettuce.core.cluster.RedisClusterClient;
 import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
 import io.lettuce.core.codec.StringCodec;
 import io.lettuce.core.masterreplica.MasterReplica;
+import io.lettuce.core.resource.ClientResources;
+import io.lettuce.core.resource.NettyCustomizer;
 import io.lettuce.core.event.connection.ConnectionActivatedEvent;
 import io.lettuce.core.event.connection.ConnectionDeactivatedEvent;
 import io.lettuce.core.event.connection.ReconnectFailedEvent;
+import io.netty.channel.Channel;
+import io.netty.handler.flush.FlushConsolidationHandler;
 import io.netty.util.ResourceLeakDetector;
 import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 import reactor.core.Disposable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -43,6 +48,7 @@ public final class RedisConnector implements AutoCloseable {
     }
 
     private final RedisSettings settings;
+    private final ClientResources resources;
     private final RedisClient client;
     private final RedisClusterClient clusterClient;
     private final Disposable connectionLog;
@@ -55,9 +61,10 @@ public final class RedisConnector implements AutoCloseable {
                 .keepAlive(true)
                 .tcpNoDelay(true)
                 .build();
+        this.resources = ClientResources.builder().nettyCustomizer(new ConsolidatedFlushes()).build();
         if (settings.cluster()) {
             this.client = null;
-            this.clusterClient = RedisClusterClient.create(settings.uris());
+            this.clusterClient = RedisClusterClient.create(resources, settings.uris());
             clusterClient.setOptions(ClusterClientOptions.builder()
                     .autoReconnect(true)
                     .requestQueueSize(settings.requestQueueSize())
@@ -73,7 +80,7 @@ public final class RedisConnector implements AutoCloseable {
                     .build());
         } else {
             this.clusterClient = null;
-            this.client = RedisClient.create();
+            this.client = RedisClient.create(resources);
             client.setOptions(ClientOptions.builder()
                     .autoReconnect(true)
                     .requestQueueSize(settings.requestQueueSize())
@@ -83,6 +90,19 @@ public final class RedisConnector implements AutoCloseable {
                     .build());
         }
         this.connectionLog = logConnectionChanges(client != null ? client : clusterClient);
+    }
+
+    /**
+     * Lettuce flushes each command on its own, one socket write per command. Commands dispatched together
+     * (the publisher's calls from one IO-loop pass, or the next calls sent as replies are read) leave in one
+     * write instead: Netty's {@link FlushConsolidationHandler} defers a flush to the end of the read, or of
+     * the event loop's current task batch.
+     */
+    private static final class ConsolidatedFlushes implements NettyCustomizer {
+        @Override
+        public void afterChannelInitialized(Channel channel) {
+            channel.pipeline().addFirst(new FlushConsolidationHandler(FlushConsolidationHandler.DEFAULT_EXPLICIT_FLUSH_AFTER_FLUSHES, true));
+        }
     }
 
     /** One log line per lost and restored Redis connection, whichever service and connection it is. */
@@ -138,5 +158,6 @@ public final class RedisConnector implements AutoCloseable {
         connectionLog.dispose();
         AbstractRedisClient c = client != null ? client : clusterClient;
         c.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+        resources.shutdown(0, 2, TimeUnit.SECONDS);
     }
 }
