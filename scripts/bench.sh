@@ -208,12 +208,7 @@ start_nginx_once() {
     local conf="$ROOT/bench/nchan/nchan-$1.conf" prefix="$TMP/nchan"
     rm -rf "$prefix"
     mkdir -p "$prefix"
-    local user_line=""
-    [[ "$(id -u)" == 0 ]] && user_line="user root;"
-    local workers="${BENCH_NCHAN_WORKERS:-2}"
-    local wconn=$((NOFILE - 500))
-    sed -e "s#@PREFIX@#$prefix#g" -e "s/@PORT@/$NCHAN_PORT/g" -e "s/@REDIS_PORT@/$REDIS_PORT/g" -e "s/@WORKERS@/$workers/g" \
-        -e "s/@NOFILE@/$NOFILE/g" -e "s/@WORKER_CONNECTIONS@/$wconn/g" -e "s/@USER_LINE@/$user_line/g" "$conf" >"$prefix/nginx.conf"
+    nchan_conf "$conf" "$prefix" "$NCHAN_PORT" "${BENCH_NCHAN_WORKERS:-2}" "$NOFILE" $((NOFILE - 500)) "$REDIS_PORT" >"$prefix/nginx.conf"
     "$NGINX" -p "$prefix" -c "$prefix/nginx.conf" -e "$prefix/error.log" >>"$OUT/logs/nginx.log" 2>&1 &
     PID_OF[nginx]=$!
     wait_for nginx 20 curl -fsS --max-time 2 "http://$HOST:$NCHAN_PORT/nchan_status"

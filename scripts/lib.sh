@@ -1,4 +1,4 @@
-# Shell helpers shared by scripts/local-cluster.sh and scripts/bench.sh (sourced, not run). They expect
+# Shell helpers shared by scripts/local-cluster.sh, scripts/bench.sh and bench/probes (sourced, not run). They expect
 # HOST (the address everything binds to) and, for redis_cmd, REDIS_PORT.
 
 die() { printf 'error: %s\n' "$*" >&2; exit 1; }
@@ -54,4 +54,13 @@ redis_cmd() {
         exec 3<&- 3>&-
         printf '%s\n' "${reply#+}"
     fi
+}
+
+# nchan_conf TEMPLATE PREFIX PORT WORKERS NOFILE WORKER_CONNECTIONS [REDIS_PORT]: prints bench/nchan/<TEMPLATE>
+# with its placeholders filled in (as root, nginx's workers run as root too, to read the prefix).
+nchan_conf() {
+    local user_line=""
+    [[ "$(id -u)" == 0 ]] && user_line="user root;"
+    sed -e "s#@PREFIX@#$2#g" -e "s/@PORT@/$3/g" -e "s/@REDIS_PORT@/${7:-}/g" -e "s/@WORKERS@/$4/g" \
+        -e "s/@NOFILE@/$5/g" -e "s/@WORKER_CONNECTIONS@/$6/g" -e "s/@USER_LINE@/$user_line/g" "$1"
 }

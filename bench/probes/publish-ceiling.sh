@@ -30,9 +30,7 @@ trap cleanup EXIT
 mkdir -p "$TMP/redis" "$TMP/nginx"
 redis-server --bind $HOST --port "$REDIS_PORT" --dir "$TMP/redis" --save "" --appendonly no >"$TMP/redis.log" 2>&1 &
 REDIS_PID=$!; PIDS+=("$REDIS_PID")
-user_line=""; [[ "$(id -u)" == 0 ]] && user_line="user root;"
-sed -e "s#@PREFIX@#$TMP/nginx#g" -e "s/@PORT@/$NCHAN_PORT/g" -e "s/@WORKERS@/2/g" -e "s/@NOFILE@/4096/g" \
-    -e "s/@WORKER_CONNECTIONS@/2048/g" -e "s/@USER_LINE@/$user_line/g" "$ROOT/bench/nchan/nchan-memory.conf" >"$TMP/nginx.conf"
+nchan_conf "$ROOT/bench/nchan/nchan-memory.conf" "$TMP/nginx" "$NCHAN_PORT" 2 4096 2048 >"$TMP/nginx.conf"
 nginx -p "$TMP/nginx" -c "$TMP/nginx.conf" -e "$TMP/nginx/error.log" >"$TMP/nginx.log" 2>&1 &
 NGINX_PID=$!; PIDS+=("$NGINX_PID")
 java -Xmx1g -Dherald.redis.uri="redis://$HOST:$REDIS_PORT" -Dherald.http.host=$HOST -Dherald.http.port="$PUB_PORT" \
@@ -42,9 +40,11 @@ java -Xmx1g -cp "$JAR" "$ROOT/bench/probes/EmptyPublishServer.java" "$EMPTY_PORT
 EMPTY_PID=$!; PIDS+=("$EMPTY_PID")
 java -Xmx1g -cp "$JAR" "$ROOT/bench/probes/EmptyPublishServer.java" "$HOP_PORT" hop >"$TMP/hop.log" 2>&1 &
 HOP_PID=$!; PIDS+=("$HOP_PID")
+answers() { curl -fs -o /dev/null -X POST -H 'Content-Type: application/json' -d '{"data":1}' "http://$HOST:$1/v1/topics/x/events"; }
 for port in "$PUB_PORT" "$EMPTY_PORT" "$HOP_PORT"; do
-    for _ in $(seq 150); do
-        curl -fs -o /dev/null -X POST -H 'Content-Type: application/json' -d '{"data":1}' "http://$HOST:$port/v1/topics/x/events" && break
+    tries=0
+    until answers "$port"; do
+        ((++tries < 150)) || die "nothing answers on port $port after 30 s: $(tail -n 5 "$TMP"/*.log)"
         sleep 0.2
     done
 done
